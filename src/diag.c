@@ -1,0 +1,145 @@
+/*
+ * diag.c - failure classification and the sysexits mapping.
+ *
+ * RFC 5321 4.2.1 (reply code classes), RFC 3463 (enhanced status codes).
+ * This is the single place that turns an SMTP reply into an outcome and
+ * an exit code.
+ */
+#include "compat.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "diag.h"
+
+static void	diag_vformat(struct diag *d, const char *fmt, va_list ap)
+		    __attribute__((format(printf, 2, 0)));
+
+void
+diag_clear(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->outcome = OUTCOME_OK;
+}
+
+static void
+diag_vformat(struct diag *d, const char *fmt, va_list ap)
+{
+	size_t i;
+
+	(void)vsnprintf(d->text, sizeof(d->text), fmt, ap);
+	for (i = 0; d->text[i] != '\0'; i++)
+		if (d->text[i] == '\r' || d->text[i] == '\n')
+			d->text[i] = ' ';
+}
+
+int
+diag_set(struct diag *d, int exitcode, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag_clear(d);
+	d->exitcode = exitcode;
+	switch (exitcode) {
+	case EX_TEMPFAIL:
+	case EX_OSERR:
+	case EX_CANTCREAT:
+		d->outcome = OUTCOME_TEMPFAIL;
+		break;
+	default:
+		d->outcome = OUTCOME_PERMFAIL;
+		break;
+	}
+	va_start(ap, fmt);
+	diag_vformat(d, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+diag_temp(struct diag *d, enum smtp_stage stage, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag_clear(d);
+	d->outcome = OUTCOME_TEMPFAIL;
+	d->exitcode = EX_TEMPFAIL;
+	d->stage = stage;
+	va_start(ap, fmt);
+	diag_vformat(d, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+enum outcome
+diag_classify(enum smtp_stage stage, int code)
+{
+	if (code >= 200 && code < 400)
+		return OUTCOME_OK;
+	if (code >= 400 && code < 500)
+		return OUTCOME_TEMPFAIL;
+	switch (stage) {
+	case STAGE_MAIL:
+	case STAGE_RCPT:
+	case STAGE_DATA:
+	case STAGE_BODY:
+		return OUTCOME_PERMFAIL;
+	default:
+		/* 5xx at greeting/EHLO/STARTTLS/AUTH is a relay-setup problem
+		 * the administrator can fix: never bounce mail for it. */
+		return OUTCOME_TEMPFAIL;
+	}
+}
+
+int
+diag_perm_exitcode(int code, const char *enh)
+{
+	if (enh != NULL && strcmp(enh, "5.1.1") == 0)
+		return EX_NOUSER;
+	if (enh != NULL && strcmp(enh, "5.1.2") == 0)
+		return EX_NOHOST;
+	if (code == 552 || (enh != NULL && strcmp(enh, "5.3.4") == 0))
+		return EX_DATAERR;
+	return EX_UNAVAILABLE;
+}
+
+const char *
+diag_stage_name(enum smtp_stage stage)
+{
+	switch (stage) {
+	case STAGE_CONNECT:	return "connect";
+	case STAGE_GREETING:	return "greeting";
+	case STAGE_EHLO:	return "EHLO";
+	case STAGE_STARTTLS:	return "STARTTLS";
+	case STAGE_AUTH:	return "AUTH";
+	case STAGE_MAIL:	return "MAIL FROM";
+	case STAGE_RCPT:	return "RCPT TO";
+	case STAGE_DATA:	return "DATA";
+	case STAGE_BODY:	return "end of data";
+	case STAGE_QUIT:	return "QUIT";
+	case STAGE_NONE:
+	default:		return "local";
+	}
+}
+
+int
+diag_smtp(struct diag *d, enum smtp_stage stage, int code, const char *enh,
+    const char *text, const char *host)
+{
+	diag_clear(d);
+	d->stage = stage;
+	d->smtp_code = code;
+	if (enh != NULL)
+		(void)strlcpy(d->enh, enh, sizeof(d->enh));
+	d->outcome = diag_classify(stage, code);
+	if (d->outcome == OUTCOME_TEMPFAIL)
+		d->exitcode = EX_TEMPFAIL;
+	else if (d->outcome == OUTCOME_PERMFAIL)
+		d->exitcode = diag_perm_exitcode(code, enh);
+	(void)snprintf(d->text, sizeof(d->text), "%s refused %s: %d%s%s %s",
+	    host != NULL ? host : "the server", diag_stage_name(stage), code,
+	    d->enh[0] != '\0' ? " " : "", d->enh, text != NULL ? text : "");
+	return -1;
+}

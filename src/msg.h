@@ -1,0 +1,56 @@
+/*
+ * msg.h - message intake: stdin -> a private file holding the message
+ * exactly as it will go on the wire (before dot-stuffing).
+ *
+ * The file holds CRLF line endings only (LF, CRLF and mixtures accepted
+ * on input), no line longer than 998 octets, no Bcc/Resent-Bcc/
+ * Return-Path headers and no leading mbox "From " lines, with Date,
+ * Message-ID and From (or their Resent- forms) added when missing.
+ * Memory use does not depend on the message size: only one header field
+ * at a time (bounded) is held.
+ */
+#ifndef SENDSMTP_MSG_H
+#define SENDSMTP_MSG_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "diag.h"
+#include "envelope.h"
+
+struct msg {
+	int	 fd;		/* read/write, positioned anywhere; -1 if none */
+	char	*path;		/* the file under tmpdir, or NULL */
+	off_t	 size;		/* bytes in the file (wire size, no stuffing) */
+	int	 eightbit;	/* some octet >= 0x80 */
+	int	 smtputf8;	/* 8-bit octets in an address header */
+};
+
+struct msg_opts {
+	int		 extract_rcpts;	/* -t: recipients from headers */
+	int		 ignore_dots;	/* -i: a lone "." does not end input */
+	const char	*fullname;	/* -F, else gecos; for a generated From */
+	const char	*sender;	/* envelope sender for a generated From
+					 * ("" = null sender -> MAILER-DAEMON) */
+	const char	*domain;	/* for bare local names and Message-ID */
+	time_t		 now;		/* for Date: */
+};
+
+/*
+ * Read infd to end of input (EOF, or a lone "." line without -i; the
+ * unread rest is drained), writing the wire form to a new 0600 file in
+ * tmpdir (O_EXCL, random name).  With -t, adds To/Cc/Bcc (or Resent-To/
+ * Cc/Bcc under the Postfix rule) recipients to env, qualified with
+ * o->domain.  Sets env->eightbit / env->smtputf8 from the content.
+ * Returns 0, or -1 with d set and no file left behind:
+ *   EX_DATAERR (65) malformed input that cannot be sent (NUL policy,
+ *   unparsable address in a recipient header), EX_IOERR (74) reading
+ *   stdin, EX_CANTCREAT (73) / EX_TEMPFAIL (75) for the temp file.
+ */
+int	 msg_read(int infd, const char *tmpdir, const struct msg_opts *o,
+	    struct msg *m, struct envelope *env, struct diag *d);
+
+/* Close and unlink the file; safe on a zeroed or already discarded msg. */
+void	 msg_discard(struct msg *m);
+
+#endif /* SENDSMTP_MSG_H */
