@@ -105,6 +105,34 @@ diag_perm_exitcode(int code, const char *enh)
 	return EX_UNAVAILABLE;
 }
 
+void
+diag_enh_of_text(const char *text, char *out, size_t outsize)
+{
+	size_t i = 0, part = 0, digits = 0;
+
+	out[0] = '\0';
+	if (text == NULL || (text[0] < '2' || text[0] > '5') || text[1] != '.')
+		return;
+	/* class "." subject (1-3 digits) "." detail (1-3 digits) */
+	for (i = 0; text[i] != '\0'; i++) {
+		if (text[i] == '.') {
+			if (digits == 0 || ++part > 2)
+				return;
+			digits = 0;
+		} else if (text[i] >= '0' && text[i] <= '9') {
+			if (++digits > 3 || (part == 0 && digits > 1))
+				return;
+		} else {
+			break;
+		}
+	}
+	if (part != 2 || digits == 0 || (text[i] != '\0' && text[i] != ' ') ||
+	    i >= outsize)
+		return;
+	memcpy(out, text, i);
+	out[i] = '\0';
+}
+
 const char *
 diag_stage_name(enum smtp_stage stage)
 {

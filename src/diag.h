@@ -8,6 +8,8 @@
 #ifndef SENDSMTP_DIAG_H
 #define SENDSMTP_DIAG_H
 
+#include <stddef.h>
+
 #include "bounds.h"
 
 /* The result of a delivery attempt, per recipient or per message. */
@@ -79,6 +81,13 @@ enum outcome diag_classify(enum smtp_stage stage, int code);
  * (too big) -> EX_DATAERR, anything else -> EX_UNAVAILABLE.
  */
 int	 diag_perm_exitcode(int code, const char *enh);
+
+/*
+ * Copy the RFC 3463 enhanced status code that starts text ("5.1.1 User
+ * unknown" -> "5.1.1") into out; out is "" when there is none.  text may
+ * be NULL.
+ */
+void	 diag_enh_of_text(const char *text, char *out, size_t outsize);
 
 /* "MAIL", "RCPT", ... for messages. */
 const char *diag_stage_name(enum smtp_stage stage);

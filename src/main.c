@@ -1,1 +1,414 @@
-/* placeholder until main.c lands */
+/*
+ * main.c - argv[0] dispatch, process hygiene, the submission pipeline and
+ * the exit code.  With log.c the only file that calls exit().
+ *
+ * Security: the process may run setgid (design.md 6).  Before anything is
+ * opened: fds 0-2 are forced open, the umask is 077, every other fd is
+ * closed and the environment is cut to a short allow-list.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cli.h"
+#include "config.h"
+#include "deliver.h"
+#include "diag.h"
+#include "envelope.h"
+#include "log.h"
+#include "msg.h"
+#include "sysid.h"
+#include "util.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG	SYSCONFDIR "/sendsmtp.conf"
+
+/* Everything one run needs, built up step by step. */
+struct run {
+	struct cli_opts	 opts;
+	struct config	 cfg;
+	struct sysid	 id;
+	const char	*domain;	/* cfg.domain or the host's FQDN */
+	char		*name_env;	/* $NAME, captured before the env is cut */
+};
+
+static void	 hygiene(void);
+static void	 env_reduce(struct run *r);
+static int	 fail(const struct diag *d);
+static void	 drain_stdin(void);
+static int	 load_config(struct run *r, struct diag *d);
+static int	 resolve_sender(struct run *r, struct envelope *env,
+		    struct diag *d);
+static int	 add_argv_recipients(struct run *r, struct envelope *env,
+		    struct diag *d);
+static int	 mode_send(struct run *r);
+static int	 mode_verify(struct run *r);
+static int	 mode_info(struct run *r);
+static int	 submission_exitcode(const struct run *r,
+		    const struct envelope *env, enum outcome out,
+		    const struct diag *d);
+static void	 report_refused(const struct envelope *env);
+static void	 msg_cleanup(void *arg);
+
+/* Environment variables a caller may pass through (design.md 6). */
+static const char *const env_allowed[] = {
+	"LANG", "LC_ALL", "LC_CTYPE", "TZ",
+	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	NULL
+};
+
+static void
+hygiene(void)
+{
+	int fd;
+
+	/* A closed 0, 1 or 2 would let the next open() become stdout. */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+			int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+			if (nfd == -1)
+				abort();
+			if (nfd != fd)
+				abort();
+		}
+	}
+	closefrom(3);
+	(void)umask(077);
+	/* Writes to a closed socket must fail with EPIPE, not kill us. */
+	(void)signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+env_reduce(struct run *r)
+{
+	char *keep[sizeof(env_allowed) / sizeof(env_allowed[0])];
+	const char *name;
+	size_t i;
+
+	name = getenv("NAME");
+	r->name_env = name != NULL && !has_crlf_nul(name, strlen(name)) ?
+	    xstrdup(name) : NULL;
+	for (i = 0; env_allowed[i] != NULL; i++) {
+		const char *v = getenv(env_allowed[i]);
+
+		keep[i] = v != NULL ? xstrdup(v) : NULL;
+	}
+	(void)clearenv();
+	for (i = 0; env_allowed[i] != NULL; i++) {
+		if (keep[i] != NULL && setenv(env_allowed[i], keep[i], 1) != 0)
+			fatal(EX_OSERR, "setenv %s", env_allowed[i]);
+		free(keep[i]);
+	}
+	if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) != 0)
+		fatal(EX_OSERR, "setenv PATH");
+}
+
+static int
+fail(const struct diag *d)
+{
+	log_warnx("%s", d->text);
+	return d->exitcode != 0 ? d->exitcode : EX_SOFTWARE;
+}
+
+/* Read stdin to EOF so a writer never gets SIGPIPE; not from a terminal. */
+static void
+drain_stdin(void)
+{
+	char sink[8192];
+
+	if (isatty(STDIN_FILENO))
+		return;
+	while (read(STDIN_FILENO, sink, sizeof(sink)) > 0)
+		continue;
+}
+
+static int
+load_config(struct run *r, struct diag *d)
+{
+	const char *path = r->opts.config_path != NULL ?
+	    r->opts.config_path : DEFAULT_CONFIG;
+
+	if (config_load(path, NULL, &r->cfg, d) == -1)
+		return -1;
+	r->domain = r->cfg.domain != NULL ? r->cfg.domain : r->id.fqdn;
+	log_open(r->cfg.log, r->opts.syslog_tag);
+	return 0;
+}
+
+/* -f (when allowed), else "from", else login@domain; qualified. */
+static int
+resolve_sender(struct run *r, struct envelope *env, struct diag *d)
+{
+	const char *given = NULL;
+	char *addr;
+
+	if (r->opts.sender != NULL && r->cfg.allow_from_override)
+		given = r->opts.sender;
+	else if (r->opts.sender != NULL)
+		log_warnx("warning: -f %s ignored: allow_from_override is off "
+		    "in %s", r->opts.sender, r->cfg.path);
+	if (given == NULL)
+		given = r->cfg.from;
+	if (given == NULL) {
+		addr = xasprintf("%s@%s", r->id.login, r->domain);
+	} else if (addr_parse_sender(given, r->domain, &addr, d) == -1) {
+		return -1;
+	}
+	envelope_set_sender(env, addr);
+	free(addr);
+	return 0;
+}
+
+static int
+add_argv_recipients(struct run *r, struct envelope *env, struct diag *d)
+{
+	int i;
+
+	for (i = 0; i < r->opts.nrcpts; i++)
+		if (addr_add_recipients(r->opts.rcpts[i], r->domain, env,
+		    d) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+msg_cleanup(void *arg)
+{
+	msg_discard(arg);
+}
+
+static void
+report_refused(const struct envelope *env)
+{
+	size_t i;
+
+	for (i = 0; i < env->nrcpts; i++) {
+		const struct rcpt *rc = &env->rcpts[i];
+
+		if (rc->state == RCPT_PERMFAIL)
+			log_warnx("<%s> refused: %s", rc->addr,
+			    rc->reply != NULL ? rc->reply : "permanent failure");
+	}
+}
+
+/*
+ * The one place the delivery result becomes an exit code (compat.md 2.4).
+ * Partial acceptance exits 0 unless -oep/-oeq was given explicitly, so
+ * callers such as PHP do not resend to the recipients that got it.
+ */
+static int
+submission_exitcode(const struct run *r, const struct envelope *env,
+    enum outcome out, const struct diag *d)
+{
+	size_t i;
+	int code = 0;
+
+	if (envelope_count(env, RCPT_TEMPFAIL) > 0) {
+		/* XXX until the spool lands, temporary means EX_TEMPFAIL. */
+		log_warnx("message not sent: %s", d->text);
+		return EX_TEMPFAIL;
+	}
+	if (envelope_count(env, RCPT_PERMFAIL) == 0 && out == OUTCOME_OK)
+		return 0;
+	report_refused(env);
+	if (envelope_count(env, RCPT_DONE) > 0 &&
+	    r->opts.errmode != ERRMODE_PRINT &&
+	    r->opts.errmode != ERRMODE_QUIET)
+		return 0;
+	/* Refused after RCPT (MAIL, DATA, the dot): the reply decides. */
+	if (d->stage != STAGE_RCPT && d->exitcode != 0)
+		return d->exitcode;
+	/* Refused at RCPT: 67 only when every refusal is "unknown user". */
+	for (i = 0; i < env->nrcpts; i++) {
+		const struct rcpt *rc = &env->rcpts[i];
+		char enh[16];
+		int c;
+
+		if (rc->state != RCPT_PERMFAIL)
+			continue;
+		diag_enh_of_text(rc->reply, enh, sizeof(enh));
+		c = diag_perm_exitcode(rc->code, enh);
+		if (code == 0 || code == EX_NOUSER)
+			code = c;
+	}
+	return code != 0 ? code : EX_UNAVAILABLE;
+}
+
+static int
+mode_send(struct run *r)
+{
+	struct envelope env;
+	struct msg m;
+	struct msg_opts mo;
+	struct diag d;
+	enum outcome out;
+	char *tmpdir;
+	int rc;
+
+	envelope_init(&env);
+	memset(&m, 0, sizeof(m));
+	m.fd = -1;
+	if (resolve_sender(r, &env, &d) == -1 ||
+	    add_argv_recipients(r, &env, &d) == -1) {
+		drain_stdin();
+		envelope_free(&env);
+		return fail(&d);
+	}
+	env.notify = r->opts.dsn_notify;
+	env.ret = r->opts.dsn_ret;
+	env.body = r->opts.body;
+	if (r->opts.envid != NULL)
+		env.envid = xstrdup(r->opts.envid);
+
+	memset(&mo, 0, sizeof(mo));
+	mo.extract_rcpts = r->opts.extract_rcpts;
+	mo.ignore_dots = r->opts.ignore_dots;
+	mo.fullname = r->opts.fullname != NULL ? r->opts.fullname :
+	    r->name_env != NULL ? r->name_env : r->id.gecos_name;
+	mo.sender = env.sender;
+	mo.domain = r->domain;
+	mo.now = time(NULL);
+	tmpdir = xasprintf("%s/tmp", r->cfg.queue_dir);
+	log_set_cleanup(msg_cleanup, &m);
+	rc = msg_read(STDIN_FILENO, tmpdir, &mo, &m, &env, &d);
+	free(tmpdir);
+	if (rc == -1) {
+		drain_stdin();
+		envelope_free(&env);
+		return fail(&d);
+	}
+	if (env.nrcpts == 0) {
+		msg_discard(&m);
+		envelope_free(&env);
+		diag_set(&d, EX_USAGE, "no recipient addresses found%s; name "
+		    "them on the command line%s", r->opts.extract_rcpts ?
+		    " in the To, Cc or Bcc headers" : "",
+		    r->opts.extract_rcpts ? " or in those headers" :
+		    " or use -t to read them from the headers");
+		return fail(&d);
+	}
+	diag_clear(&d);
+	out = deliver_message(&r->cfg, &env, &m, &d);
+	rc = submission_exitcode(r, &env, out, &d);
+	log_set_cleanup(NULL, NULL);
+	msg_discard(&m);
+	envelope_free(&env);
+	return rc;
+}
+
+/* -bv: print every recipient as it would be used; no stdin, no SMTP. */
+static int
+mode_verify(struct run *r)
+{
+	struct envelope env;
+	struct diag d;
+	size_t i;
+
+	envelope_init(&env);
+	if (add_argv_recipients(r, &env, &d) == -1) {
+		envelope_free(&env);
+		return fail(&d);
+	}
+	for (i = 0; i < env.nrcpts; i++)
+		printf("%s\n", env.rcpts[i].addr);
+	envelope_free(&env);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		diag_set(&d, EX_IOERR, "cannot write to standard output: %s",
+		    strerror(errno));
+		return fail(&d);
+	}
+	return 0;
+}
+
+/* Modes that only answer a question or have nothing to do yet. */
+static int
+mode_info(struct run *r)
+{
+	struct diag d;
+
+	switch (r->opts.mode) {
+	case MODE_LIST:
+		/* XXX the spool issue fills this in; until then it is empty. */
+		printf("Mail queue is empty\n");
+		return 0;
+	case MODE_COUNT:
+		printf("0\n");
+		return 0;
+	case MODE_CHECKCONF:
+		printf("%s: OK\n", r->cfg.path);
+		return 0;
+	case MODE_ALIASES:
+	case MODE_NOOP:
+	case MODE_RUNQ:
+	case MODE_RUNQ_DUE:
+		return 0;
+	default:
+		diag_set(&d, EX_USAGE, "this mode is not supported yet; see "
+		    "sendsmtp(8)");
+		return fail(&d);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run r;
+	struct diag d;
+	int i, rc;
+
+	hygiene();
+	memset(&r, 0, sizeof(r));
+	log_init("sendsmtp");
+	env_reduce(&r);
+	if (cli_parse(argc, argv, &r.opts, &d) == -1) {
+		drain_stdin();
+		exit(fail(&d));
+	}
+	for (i = 0; i < r.opts.nwarnings; i++)
+		log_warnx("warning: %s", r.opts.warnings[i]);
+	if (r.opts.mode == MODE_VERSION) {
+		printf("sendsmtp %s\n", PACKAGE_VERSION);
+		exit(0);
+	}
+	log_set_verbose(r.opts.verbose);
+	log_set_quiet(r.opts.errmode == ERRMODE_QUIET);
+	sysid_load(&r.id);
+	config_defaults(&r.cfg);
+	if (load_config(&r, &d) == -1) {
+		if (r.opts.mode == MODE_SEND)
+			drain_stdin();
+		exit(fail(&d));
+	}
+	switch (r.opts.mode) {
+	case MODE_SEND:
+		rc = mode_send(&r);
+		break;
+	case MODE_VERIFY:
+		rc = mode_verify(&r);
+		break;
+	default:
+		rc = mode_info(&r);
+		break;
+	}
+	config_free(&r.cfg);
+	sysid_free(&r.id);
+	cli_opts_free(&r.opts);
+	free(r.name_env);
+	log_close();
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = EX_IOERR;
+	exit(rc);
+}

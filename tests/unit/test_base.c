@@ -128,6 +128,38 @@ START_TEST(diag_set_is_one_line)
 }
 END_TEST
 
+static const struct {
+	const char	*text;
+	const char	*want;
+} enh_cases[] = {
+	{ "5.1.1 User unknown", "5.1.1" },
+	{ "4.7.0 Try later", "4.7.0" },
+	{ "2.0.0", "2.0.0" },
+	{ "5.123.456 long parts", "5.123.456" },
+	{ "5.1234.1 subject too long", "" },
+	{ "55.1.1 class too long", "" },
+	{ "6.1.1 bad class", "" },
+	{ "5.1 two parts", "" },
+	{ "5.1.1x glued", "" },
+	{ "5..1 empty", "" },
+	{ "User unknown", "" },
+	{ "", "" },
+};
+
+START_TEST(diag_extracts_enhanced_codes)
+{
+	char out[16];
+	int i = _i;
+
+	diag_enh_of_text(enh_cases[i].text, out, sizeof(out));
+	ck_assert_msg(strcmp(out, enh_cases[i].want) == 0,
+	    "\"%s\": got \"%s\", want \"%s\"", enh_cases[i].text, out,
+	    enh_cases[i].want);
+	diag_enh_of_text(NULL, out, sizeof(out));
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 START_TEST(envelope_dedupes_by_domain_case)
 {
 	struct envelope env;
@@ -164,6 +196,8 @@ base_suite(void)
 	tcase_add_loop_test(tc, diag_classifies_replies, 0,
 	    (int)(sizeof(classify_cases) / sizeof(classify_cases[0])));
 	tcase_add_test(tc, diag_set_is_one_line);
+	tcase_add_loop_test(tc, diag_extracts_enhanced_codes, 0,
+	    (int)(sizeof(enh_cases) / sizeof(enh_cases[0])));
 	tcase_add_test(tc, envelope_dedupes_by_domain_case);
 	suite_add_tcase(s, tc);
 	return s;

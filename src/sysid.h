@@ -1,0 +1,28 @@
+/*
+ * sysid.h - who is calling and what this host is called.
+ *
+ * Identity comes from the password database for the real uid, never
+ * from LOGNAME/USER: a setgid program must not let the caller choose
+ * its own name.
+ */
+#ifndef SENDSMTP_SYSID_H
+#define SENDSMTP_SYSID_H
+
+#include <sys/types.h>
+
+struct sysid {
+	uid_t	 uid;		/* real uid of the caller */
+	char	*login;		/* pw_name, or "uid<N>" if none */
+	char	*gecos_name;	/* first gecos field, or NULL */
+	char	*fqdn;		/* this host's fully qualified name */
+};
+
+/*
+ * Fill id for the real uid.  The FQDN is the first of: /etc/mailname
+ * (Debian's mail name), the canonical name of gethostname(), the bare
+ * host name.  Never fails; strings are owned by id.
+ */
+void	 sysid_load(struct sysid *id);
+void	 sysid_free(struct sysid *id);
+
+#endif /* SENDSMTP_SYSID_H */
