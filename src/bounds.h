@@ -35,6 +35,9 @@
 /* Config: one line, and the whole file. */
 #define CONF_LINE_MAX		4096
 #define CONF_FILE_MAX		(1024 * 1024)
+/* Accounts in one config file, and the length of an account name. */
+#define CONF_ACCOUNTS_MAX	256
+#define CONF_NAME_MAX		64
 
 /* Text of one diagnostic line. */
 #define DIAG_TEXT_MAX		1024
@@ -45,5 +48,41 @@
 
 /* Warnings the command line parser may collect. */
 #define CLI_WARN_MAX		16
+/* One command line value (-f, -F, -N, -V, -L, -R, -B, -qR...). */
+#define CLI_VALUE_MAX		(ADDR_MAX * 4)
+/* The -C file name. */
+#define CLI_PATH_MAX		4096
+/* One recipient argument: an address list such as cron's "a@x,b@y". */
+#define CLI_RCPT_ARG_MAX	(64 * 1024)
+/* RFC 3461 4.4: an ENVID is at most 100 characters. */
+#define DSN_ENVID_MAX		100
+
+/* SMTP client (smtp.c, reply.c). */
+/* AUTH mechanisms kept from EHLO ("PLAIN LOGIN ..."), and one name. */
+#define EHLO_AUTH_MAX		512
+#define SASL_MECH_NAME_MAX	20
+/* Our EHLO name (a domain, RFC 1035 2.3.4, or an address literal). */
+#define HELO_NAME_MAX		255
+/* RFC 2920 5: a pipelined group is flushed and its replies read after
+ * this many commands or bytes, so neither side's buffers can deadlock. */
+#define PIPELINE_CMDS_MAX	100
+#define PIPELINE_BYTES_MAX	(16 * 1024)
+
+/* Spool (queue.c; record format documented at the top of queue.c). */
+/* A queue ID: [0-9A-Za-z], 10 hex time + 5 hex usec + hex inode. */
+#define QUEUE_ID_MAX		32
+/* Envid, Last-Error and Rcpt-Reply values. */
+#define QUEUE_TEXT_MAX		REPLY_TEXT_MAX
+/* One envelope record line, key included (the longest is a text). */
+#define QUEUE_LINE_MAX		(QUEUE_TEXT_MAX + 32)
+/* A whole envelope file: RCPT_MAX recipients with the longest replies
+ * fit (about 44 MB), so a valid envelope is never refused for size. */
+#define QUEUE_ENV_MAX		(64 * 1024 * 1024)
+/* Numbers in an envelope: times up to year 9999, sizes up to 1 TiB. */
+#define QUEUE_TIME_MAX		253402300799LL
+#define QUEUE_SIZE_MAX		(1LL << 40)
+#define QUEUE_ATTEMPTS_MAX	1000000LL
+/* Temp files and orphaned message files older than this are removed. */
+#define QUEUE_STALE_AGE		(24 * 60 * 60)
 
 #endif /* SENDSMTP_BOUNDS_H */

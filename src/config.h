@@ -1,10 +1,27 @@
 /*
- * config.h - /etc/sendsmtp.conf -> struct config (design.md 5).
+ * config.h - /etc/sendsmtp.conf -> struct config (design.md 5 and 6).
  *
- * Format: lines of "key value", '#' comments, values optionally
- * double-quoted; "account NAME" starts a section that inherits the lines
- * before the first "account"; "account default : NAME" picks the default.
- * Unknown keys and bad values fail with "file:line: ..." and a hint.
+ * Format (sendsmtp.conf(5)): lines of "key value", where the key and the
+ * value are separated by spaces or tabs.  '#' starts a comment at the
+ * start of a line or after whitespace outside quotes.  A value may be
+ * double-quoted; inside quotes \" and \\ are the only escapes.  A boolean
+ * key written alone (msmtp style, e.g. "tls") means "on".  An optional
+ * string key written with an empty value ("tls_cert_file" or
+ * tls_cert_file "") unsets what an earlier line or a parent account set.
+ *
+ * Sections: lines before the first "account" (and lines after a msmtp
+ * "defaults" line) are the defaults.  "account NAME" starts a section
+ * that begins with the current defaults; "account NAME : A, B" then
+ * overlays every setting of the earlier accounts A and B, in that order.
+ * An account named "default" (usually "account default : NAME") is used
+ * when no account is requested.
+ *
+ * Unknown keys and bad values fail with "file:line: ..." and a hint, e.g.
+ *   /etc/sendsmtp.conf:3: unknown key "hots"; did you mean "host"?
+ * msmtp spellings are accepted: tls on + tls_starttls, tls_certcheck,
+ * logfile, syslog, "timeout off", "auth <mechanism>".  A short list of
+ * msmtp keys that cannot change security is accepted and ignored; msmtp
+ * keys that ask for something sendsmtp cannot do fail clearly.
  */
 #ifndef SENDSMTP_CONFIG_H
 #define SENDSMTP_CONFIG_H
@@ -18,6 +35,10 @@ enum tls_mode {
 	TLS_MODE_OFF
 };
 
+/*
+ * AUTH_MODE_DEFAULT only exists before config_load() returns: the loader
+ * turns it into AUTH_MODE_ON when "user" is set, else AUTH_MODE_OFF.
+ */
 enum auth_mode { AUTH_MODE_DEFAULT = 0, AUTH_MODE_OFF, AUTH_MODE_ON,
 	AUTH_MODE_MECH };
 
@@ -27,14 +48,16 @@ struct config {
 	char		*host;		/* smarthost (required) */
 	int		 port;		/* 0 = default for the tls mode */
 	enum tls_mode	 tls;
-	char		*tls_trust_file;
+	char		*tls_trust_file; /* NULL = system trust store */
 	int		 tls_verify;	/* 1 = on (default) */
-	char		*tls_fingerprint;
+	char		*tls_fingerprint; /* SHA-256: 64 lowercase hex digits,
+					 * no colons; NULL = no pin */
 	char		*tls_cert_file;
 	char		*tls_key_file;
 	char		*tls_priorities;
 	enum auth_mode	 auth;
-	char		*auth_mech;	/* with AUTH_MODE_MECH */
+	char		*auth_mech;	/* with AUTH_MODE_MECH: upper case,
+					 * e.g. "SCRAM-SHA-256" */
 	int		 auth_plaintext;
 	char		*user;
 	char		*password;	/* secret: wiped by config_free */
@@ -50,25 +73,72 @@ struct config {
 	long		 queue_lifetime; /* seconds, default 5 days */
 	long		 retry_min;	/* seconds, default 5 minutes */
 	long		 retry_max;	/* seconds, default 1 hour */
-	char		*log;		/* "syslog", "off" or a path */
+	char		*log;		/* "syslog", "off" or a file path */
 };
 
-/* Fill cfg with the built-in defaults (no host). */
+/*
+ * Fill cfg with the built-in defaults (no host).  queue_dir and log are
+ * allocated: release them with config_free().
+ */
 void	 config_defaults(struct config *cfg);
 
 /*
- * Read path and select an account: the given name, else the one named by
- * "account default : NAME", else the top-level settings.  Returns 0, or
- * -1 with d set to EX_CONFIG (78) naming file:line and a hint, or
- * EX_OSERR/EX_CONFIG when the file cannot be read.
+ * Read path and select an account: the given name (NULL or "" = none),
+ * else the account named "default", else the top-level settings.  cfg
+ * must be all zero or hold config_defaults() or an earlier config_load()
+ * (those strings are freed first), and must always be released with
+ * config_free(), whatever the result.
+ *
+ * Returns 0, or -1 with d set:
+ *   EX_CONFIG (78)  the file is missing, unreadable, not a regular file,
+ *                   too big, insecure (config_check_secure), has a bad
+ *                   line ("file:line: ..." with a hint), names an unknown
+ *                   account (the known ones are listed), or fails
+ *                   config_validate();
+ *   EX_OSERR (71)   a system call failed for another reason.
+ * After a read or syntax error cfg holds only the defaults.  After a
+ * config_validate() failure (missing host, conflicting settings) cfg holds
+ * the complete selected account, so -bC and --check can still show it.
  */
 int	 config_load(const char *path, const char *account,
 	    struct config *cfg, struct diag *d);
 
+/*
+ * Checks that need the whole selected account: a host is set; at most one
+ * password source; retry_min <= retry_max; tls_cert_file and tls_key_file
+ * come together; auth has a user and a password source; AUTH over
+ * "tls off" needs "auth_plaintext on".  Returns 0, or -1 with d set to
+ * EX_CONFIG naming cfg->path and the fix.  config_load() calls it.
+ */
+int	 config_validate(const struct config *cfg, struct diag *d);
+
+/*
+ * Secure-file policy (design.md 6) for an open file: it must be a regular
+ * file owned by root or by the effective uid, must not be group- or
+ * world-writable, and must not be world-readable when holds_secret is
+ * set.  path only names the file in the message.  Returns 0, or -1 with
+ * d set to EX_CONFIG (78) naming the mode and the fix ("chmod 0640"), or
+ * EX_OSERR when fstat fails.  config_load() applies it to the config file
+ * with holds_secret = "the file has a password line"; use it for any
+ * password_file too.
+ */
+int	 config_check_secure(int fd, const char *path, int holds_secret,
+	    struct diag *d);
+
 /* The port to use: cfg->port, or 465 / 587 / 25 by TLS mode. */
 int	 config_port(const struct config *cfg);
 
-/* Free every string (secrets wiped) and reset to defaults. */
+/*
+ * Free every string (the password is wiped first) and zero the struct.
+ * Safe to call twice; call config_defaults() to reuse cfg.
+ */
 void	 config_free(struct config *cfg);
+
+/*
+ * Every key the parser accepts, synonyms and ignored msmtp keys included
+ * ("account" and "defaults" too), as a NULL-terminated static list.  The
+ * man page test checks that sendsmtp.conf(5) documents each one.
+ */
+const char *const *config_known_keys(void);
 
 #endif /* SENDSMTP_CONFIG_H */
