@@ -1,0 +1,1055 @@
+/*
+ * smtp.c - SMTP client state machine.
+ *
+ * RFC 5321 (SMTP: greeting, EHLO/HELO, MAIL, RCPT, DATA, dot-stuffing in
+ * 4.5.2, QUIT), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 6152
+ * (8BITMIME), RFC 3461 (DSN: RET, ENVID as xtext, NOTIFY), RFC 6531
+ * (SMTPUTF8), RFC 2034/3463 (enhanced status codes, via reply.c).
+ *
+ * Round trips for a message with a PIPELINING server: connect, greeting,
+ * EHLO, MAIL+RCPT...+DATA in one write, body+dot; QUIT is sent and not
+ * waited for.  Without PIPELINING every command waits for its reply.
+ *
+ * Security: every reply goes through reply.c's strict parser; a
+ * malformed reply ends the session (TEMPFAIL) because we can no longer
+ * tell which command it answers.  Commands are built from envelope
+ * values that are re-checked here for control characters, so no address
+ * can inject a command.  The body goes through a streaming dot-stuffing
+ * filter that also turns any bare CR or LF into CRLF, so nothing in a
+ * message can end DATA early (SMTP smuggling).  The -v trace shows
+ * commands and sanitised replies, never body lines; AUTH redaction comes
+ * with sasl.c.
+ *
+ * Size: this file is larger than most because it holds the whole state
+ * machine plus the pure pieces it drives (command builders, dot filter,
+ * EHLO name), so the wire format lives in one place; each function stays
+ * short.
+ */
+#include "compat.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "conn.h"
+#include "diag.h"
+#include "envelope.h"
+#include "log.h"
+#include "reply.h"
+#include "smtp.h"
+#include "util.h"
+
+/* A command waiting for its reply. */
+enum smtp_cmd {
+	CMD_RSET,
+	CMD_MAIL,
+	CMD_RCPT,
+	CMD_DATA
+};
+
+struct smtp_pending {
+	enum smtp_cmd	 cmd;
+	size_t		 rcpt;		/* env->rcpts index, for CMD_RCPT */
+};
+
+/* The state of one transaction. */
+struct smtp_txn {
+	struct envelope		*env;
+	unsigned char		*todo;		/* per rcpt: attempted now */
+	unsigned char		*accepted;	/* per rcpt: 2xx to RCPT */
+	size_t			 naccepted;
+	int			 mail_failed;
+	int			 data_go;	/* 354 to DATA */
+	int			 data_sent;
+	int			 failed;	/* dmsg decides every open rcpt */
+	struct diag		 dmsg;
+	char			 dsum[DIAG_TEXT_MAX + 20]; /* its rcpt text */
+	struct diag		 dtemp, dperm;	/* first of each class */
+	int			 have_temp, have_perm;
+	struct smtp_pending	 pend[PIPELINE_CMDS_MAX + 3];
+	size_t			 npend;
+};
+
+static int	smtp_start(struct smtp_session *s, struct diag *d);
+static int	smtp_hello(struct smtp_session *s, struct reply *r,
+		    struct diag *d);
+static int	smtp_command(struct smtp_session *s, const struct buf *line,
+		    struct diag *d);
+static int	smtp_simple(struct smtp_session *s, const char *verb,
+		    const char *arg, enum smtp_stage stage, struct reply *r,
+		    struct diag *d);
+static int	smtp_read_reply(struct smtp_session *s, struct reply *r,
+		    struct diag *d);
+static void	smtp_reply_diag(struct smtp_session *s, struct diag *d,
+		    enum smtp_stage stage, const struct reply *r,
+		    const char *rcpt);
+static int	smtp_check_addr(const char *a);
+static int	smtp_needs_utf8(const struct envelope *env);
+static int	smtp_mail_setup(struct smtp_session *s,
+		    const struct envelope *env, off_t size,
+		    struct smtp_mail_params *mp, struct smtp_txn *t);
+static int	smtp_txn_queue(struct smtp_session *s, struct smtp_txn *t,
+		    enum smtp_cmd cmd, size_t rcpt, const struct buf *line);
+static int	smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t);
+static void	smtp_txn_reply(struct smtp_session *s, struct smtp_txn *t,
+		    const struct smtp_pending *p, const struct reply *r);
+static void	smtp_txn_note(struct smtp_txn *t, const struct diag *d);
+static void	smtp_txn_fail(struct smtp_txn *t, const struct diag *d,
+		    const struct reply *r);
+static int	smtp_txn_commands(struct smtp_session *s, struct smtp_txn *t,
+		    const struct smtp_mail_params *mp);
+static int	smtp_txn_body(struct smtp_session *s, struct smtp_txn *t,
+		    int fd);
+static int	smtp_txn_finish(struct smtp_session *s, struct smtp_txn *t,
+		    struct diag *d);
+static void	smtp_local_refusal(struct smtp_txn *t, int code,
+		    const char *enh, int exitcode, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+/* ================================================================ pure */
+
+void
+smtp_dot_init(struct smtp_dot *ds)
+{
+	ds->bol = 1;
+	ds->cr = 0;
+}
+
+size_t
+smtp_dot_run(struct smtp_dot *ds, const char *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+	char ch;
+
+	for (i = 0; i < n; i++) {
+		ch = in[i];
+		if (ds->cr) {
+			/* CRLF, or a bare CR that we end the line with */
+			ds->cr = 0;
+			out[o++] = '\r';
+			out[o++] = '\n';
+			ds->bol = 1;
+			if (ch == '\n')
+				continue;
+		}
+		if (ch == '\r') {
+			ds->cr = 1;
+			continue;
+		}
+		if (ch == '\n') {		/* bare LF */
+			out[o++] = '\r';
+			out[o++] = '\n';
+			ds->bol = 1;
+			continue;
+		}
+		if (ds->bol && ch == '.')
+			out[o++] = '.';
+		out[o++] = ch;
+		ds->bol = 0;
+	}
+	return o;
+}
+
+size_t
+smtp_dot_end(struct smtp_dot *ds, char *out)
+{
+	size_t o = 0;
+
+	if (ds->cr) {
+		ds->cr = 0;
+		ds->bol = 1;
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	if (!ds->bol) {
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	memcpy(out + o, ".\r\n", 3);
+	ds->bol = 1;
+	return o + 3;
+}
+
+int
+smtp_xtext(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char enc[3];
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= '!' && *p <= '~' && *p != '+' && *p != '=') {
+			if (buf_addc(b, (char)*p) == -1)
+				return -1;
+			continue;
+		}
+		enc[0] = '+';
+		enc[1] = hex[*p >> 4];
+		enc[2] = hex[*p & 0x0f];
+		if (buf_add(b, enc, 3) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* 0 if a may go between < and > of a command, else -1. */
+static int
+smtp_check_addr(const char *a)
+{
+	const unsigned char *p;
+
+	if (strlen(a) > ADDR_MAX)
+		return -1;
+	for (p = (const unsigned char *)a; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return -1;
+	return 0;
+}
+
+int
+smtp_build_mail(struct buf *b, const char *sender,
+    const struct smtp_mail_params *p)
+{
+	if (smtp_check_addr(sender) == -1)
+		return -1;
+	if (buf_printf(b, "MAIL FROM:<%s>", sender) == -1)
+		return -1;
+	if (p->size >= 0 && buf_printf(b, " SIZE=%lld", p->size) == -1)
+		return -1;
+	if (p->body != NULL && buf_printf(b, " BODY=%s", p->body) == -1)
+		return -1;
+	if (p->smtputf8 && buf_addstr(b, " SMTPUTF8") == -1)
+		return -1;
+	if (p->ret != DSN_RET_UNSET && buf_addstr(b, p->ret == DSN_RET_FULL ?
+	    " RET=FULL" : " RET=HDRS") == -1)
+		return -1;
+	if (p->envid != NULL && (buf_addstr(b, " ENVID=") == -1 ||
+	    smtp_xtext(b, p->envid) == -1))
+		return -1;
+	return 0;
+}
+
+int
+smtp_build_rcpt(struct buf *b, const char *rcpt, unsigned notify)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} kw[] = {
+		{ DSN_NOTIFY_SUCCESS, "SUCCESS" },
+		{ DSN_NOTIFY_FAILURE, "FAILURE" },
+		{ DSN_NOTIFY_DELAY, "DELAY" },
+	};
+	size_t i;
+	int first = 1;
+
+	if (smtp_check_addr(rcpt) == -1)
+		return -1;
+	if (buf_printf(b, "RCPT TO:<%s>", rcpt) == -1)
+		return -1;
+	if (notify == 0)
+		return 0;
+	if (notify & DSN_NOTIFY_NEVER)
+		return buf_addstr(b, " NOTIFY=NEVER");
+	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
+		if (!(notify & kw[i].bit))
+			continue;
+		if (buf_addstr(b, first ? " NOTIFY=" : ",") == -1 ||
+		    buf_addstr(b, kw[i].name) == -1)
+			return -1;
+		first = 0;
+	}
+	return 0;
+}
+
+int
+smtp_build_hello(struct buf *b, const char *verb, const char *name)
+{
+	if (!smtp_helo_valid(name))
+		return -1;
+	return buf_printf(b, "%s %s", verb, name);
+}
+
+int
+smtp_helo_valid(const char *s)
+{
+	size_t i, len = strlen(s), label = 0;
+
+	if (len == 0 || len > HELO_NAME_MAX)
+		return 0;
+	if (s[0] == '[') {
+		/* address literal: [1.2.3.4] or [IPv6:...] (RFC 5321 4.1.3) */
+		if (len < 3 || s[len - 1] != ']')
+			return 0;
+		i = ascii_strncasecmp(s + 1, "IPv6:", 5) == 0 ? 6 : 1;
+		for (; i < len - 1; i++)
+			if (!((s[i] >= '0' && s[i] <= '9') ||
+			    (s[i] >= 'a' && s[i] <= 'f') ||
+			    (s[i] >= 'A' && s[i] <= 'F') ||
+			    s[i] == '.' || s[i] == ':'))
+				return 0;
+		return 1;
+	}
+	for (i = 0; i <= len; i++) {
+		char ch = s[i];
+
+		if (ch == '.' || ch == '\0') {
+			if (label == 0 || label > 63 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || (ch == '-' && label > 0)))
+			return 0;
+		label++;
+	}
+	return 1;
+}
+
+void
+smtp_helo_name(const char *domain, int fd, char *out, size_t size)
+{
+	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char host[HELO_NAME_MAX + 1], addr[INET6_ADDRSTRLEN];
+
+	if (domain != NULL && *domain != '\0') {
+		if (smtp_helo_valid(domain)) {
+			(void)strlcpy(out, domain, size);
+			return;
+		}
+		log_warnx("\"domain %s\" is not a valid EHLO name; using this "
+		    "host's name instead (fix \"domain\" in sendsmtp.conf)",
+		    domain);
+	}
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		if (strchr(host, '.') != NULL && smtp_helo_valid(host)) {
+			(void)strlcpy(out, host, size);
+			return;
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		hints.ai_socktype = SOCK_STREAM;
+		if (getaddrinfo(host, NULL, &hints, &res) == 0 &&
+		    res->ai_canonname != NULL &&
+		    strchr(res->ai_canonname, '.') != NULL &&
+		    smtp_helo_valid(res->ai_canonname)) {
+			(void)strlcpy(out, res->ai_canonname, size);
+			freeaddrinfo(res);
+			return;
+		}
+		if (res != NULL)
+			freeaddrinfo(res);
+	}
+	/* No FQDN: an address literal is what RFC 5321 4.1.4 suggests. */
+	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0) {
+		if (ss.ss_family == AF_INET && inet_ntop(AF_INET,
+		    &((struct sockaddr_in *)&ss)->sin_addr, addr,
+		    sizeof(addr)) != NULL) {
+			(void)snprintf(out, size, "[%s]", addr);
+			return;
+		}
+		if (ss.ss_family == AF_INET6 && inet_ntop(AF_INET6,
+		    &((struct sockaddr_in6 *)&ss)->sin6_addr, addr,
+		    sizeof(addr)) != NULL) {
+			(void)snprintf(out, size, "[IPv6:%s]", addr);
+			return;
+		}
+	}
+	(void)strlcpy(out, "localhost", size);
+}
+
+/* ============================================================ session */
+
+/* Trace and queue one command line (CRLF added here). */
+static int
+smtp_command(struct smtp_session *s, const struct buf *line, struct diag *d)
+{
+	log_trace("->", buf_str(line), line->len);
+	if (conn_queue(&s->conn, line->data, line->len, d) == -1 ||
+	    conn_queue(&s->conn, "\r\n", 2, d) == -1)
+		return -1;
+	return 0;
+}
+
+/* Read one complete reply; a malformed one breaks the session. */
+static int
+smtp_read_reply(struct smtp_session *s, struct reply *r, struct diag *d)
+{
+	char show[REPLY_LINE_MAX];
+	const char *line;
+	size_t len, i;
+	enum reply_status st;
+
+	reply_free(r);
+	do {
+		if (conn_read_line(&s->conn, &line, &len, d) == -1) {
+			s->broken = 1;
+			return -1;
+		}
+		if (log_is_verbose()) {
+			for (i = 0; i < len && i < sizeof(show); i++)
+				show[i] = ((unsigned char)line[i] < 0x20 &&
+				    line[i] != '\t') ||
+				    (unsigned char)line[i] >= 0x7f ? '?' :
+				    line[i];
+			log_trace("<-", show, i);
+		}
+		st = reply_push(r, line, len);
+	} while (st == REPLY_MORE);
+	if (st == REPLY_ERROR) {
+		s->broken = 1;
+		return diag_temp(d, s->conn.stage, "%s port %d sent a "
+		    "malformed reply during %s (%s); is this an SMTP server, "
+		    "and is the port right? (587 = STARTTLS submission, 465 = "
+		    "implicit TLS, 25 = relay)", s->conn.host, s->conn.port,
+		    diag_stage_name(s->conn.stage), r->error);
+	}
+	return 0;
+}
+
+/*
+ * d := the server's refusal of a command.  A success code where none
+ * belongs (250 to DATA, 3xx to RCPT) is a protocol error: TEMPFAIL.
+ */
+static void
+smtp_reply_diag(struct smtp_session *s, struct diag *d,
+    enum smtp_stage stage, const struct reply *r, const char *rcpt)
+{
+	const char *enh = r->enh[0] != '\0' ? r->enh : NULL;
+	char *text = NULL;
+
+	diag_smtp(d, stage, r->code, enh, r->text, s->conn.host);
+	if (r->code < 400) {
+		d->outcome = OUTCOME_TEMPFAIL;
+		d->exitcode = EX_TEMPFAIL;
+		text = xasprintf("%s gave an unexpected reply to %s: %d %s",
+		    s->conn.host, diag_stage_name(stage), r->code, r->text);
+	} else if (rcpt != NULL)
+		text = xasprintf("%s refused RCPT TO:<%s>: %d%s%s %s",
+		    s->conn.host, rcpt, r->code, enh != NULL ? " " : "",
+		    enh != NULL ? enh : "", r->text);
+	if (text != NULL) {
+		(void)strlcpy(d->text, text, sizeof(d->text));
+		free(text);
+	}
+}
+
+/* Send one command, wait for its reply (no pipelining). */
+static int
+smtp_simple(struct smtp_session *s, const char *verb, const char *arg,
+    enum smtp_stage stage, struct reply *r, struct diag *d)
+{
+	struct buf line;
+	int rc;
+
+	buf_init(&line, REPLY_LINE_MAX);
+	rc = arg != NULL ? smtp_build_hello(&line, verb, arg) :
+	    buf_addstr(&line, verb);
+	if (rc == -1) {
+		buf_free(&line);
+		return diag_set(d, EX_SOFTWARE, "cannot build the %s command",
+		    verb);
+	}
+	conn_stage(&s->conn, stage);
+	rc = smtp_command(s, &line, d);
+	buf_free(&line);
+	if (rc == -1 || conn_flush(&s->conn, d) == -1) {
+		s->broken = 1;
+		return -1;
+	}
+	return smtp_read_reply(s, r, d);
+}
+
+static int
+smtp_hello(struct smtp_session *s, struct reply *r, struct diag *d)
+{
+	ehlo_caps_init(&s->caps);
+	smtp_helo_name(s->helo_cfg, s->conn.fd, s->helo, sizeof(s->helo));
+	if (smtp_simple(s, "EHLO", s->helo, STAGE_EHLO, r, d) == -1)
+		return -1;
+	if (r->code == 250) {
+		s->esmtp = 1;
+		ehlo_caps_parse(&s->caps, r);
+		return 0;
+	}
+	if (r->code != 500 && r->code != 502) {
+		smtp_reply_diag(s, d, STAGE_EHLO, r, NULL);
+		return -1;
+	}
+	/* RFC 5321 4.1.4: an old server; HELO, no extensions. */
+	if (smtp_simple(s, "HELO", s->helo, STAGE_EHLO, r, d) == -1)
+		return -1;
+	if (r->code != 250) {
+		smtp_reply_diag(s, d, STAGE_EHLO, r, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+smtp_start(struct smtp_session *s, struct diag *d)
+{
+	struct reply r;
+	struct buf q;
+	int rc = -1;
+
+	reply_init(&r);
+	conn_stage(&s->conn, STAGE_GREETING);
+	if (smtp_read_reply(s, &r, d) == -1) {
+		if (s->conn.port == 465 && d->text[0] != '\0')
+			(void)strlcat(d->text, "; port 465 expects implicit "
+			    "TLS: set \"tls smtps\"", sizeof(d->text));
+		goto out;
+	}
+	if (r.code != 220) {
+		smtp_reply_diag(s, d, STAGE_GREETING, &r, NULL);
+		if (r.code != 421) {
+			/* RFC 5321 3.1: after 554 the client sends QUIT */
+			buf_init(&q, 8);
+			if (buf_addstr(&q, "QUIT") == 0) {
+				struct diag ignored;
+
+				conn_stage(&s->conn, STAGE_QUIT);
+				if (smtp_command(s, &q, &ignored) == 0)
+					(void)conn_flush(&s->conn, &ignored);
+			}
+			buf_free(&q);
+		}
+		s->broken = 1;
+		goto out;
+	}
+	rc = smtp_hello(s, &r, d);
+out:
+	reply_free(&r);
+	return rc;
+}
+
+int
+smtp_open(struct smtp_session *s, const struct smtp_params *p,
+    struct diag *d)
+{
+	memset(s, 0, sizeof(*s));
+	s->helo_cfg = p->helo;
+	diag_clear(d);
+	if (conn_open(&s->conn, p->host, p->port, p->timeout, d) == -1) {
+		s->broken = 1;
+		return -1;
+	}
+	return smtp_start(s, d);
+}
+
+int
+smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
+    struct diag *d)
+{
+	memset(s, 0, sizeof(*s));
+	s->helo_cfg = p->helo;
+	diag_clear(d);
+	conn_attach(&s->conn, fd, p->host, p->port, p->timeout);
+	return smtp_start(s, d);
+}
+
+void
+smtp_close(struct smtp_session *s)
+{
+	conn_close(&s->conn);
+	s->broken = 1;
+}
+
+void
+smtp_quit(struct smtp_session *s)
+{
+	struct diag ignored;
+	struct buf q;
+
+	if (!s->broken && s->conn.fd != -1) {
+		/* The message is already accepted: do not wait for 221. */
+		buf_init(&q, 8);
+		conn_stage(&s->conn, STAGE_QUIT);
+		if (buf_addstr(&q, "QUIT") == 0 &&
+		    smtp_command(s, &q, &ignored) == 0)
+			(void)conn_flush(&s->conn, &ignored);
+		buf_free(&q);
+	}
+	smtp_close(s);
+}
+
+/* ======================================================== transaction */
+
+/* Remember the first temporary and the first permanent failure. */
+static void
+smtp_txn_note(struct smtp_txn *t, const struct diag *d)
+{
+	if (d->outcome == OUTCOME_TEMPFAIL && !t->have_temp) {
+		t->dtemp = *d;
+		t->have_temp = 1;
+	} else if (d->outcome == OUTCOME_PERMFAIL && !t->have_perm) {
+		t->dperm = *d;
+		t->have_perm = 1;
+	}
+}
+
+/* A refusal decided here, before anything is sent (SIZE, SMTPUTF8). */
+static void
+smtp_local_refusal(struct smtp_txn *t, int code, const char *enh,
+    int exitcode, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag_clear(&t->dmsg);
+	t->dmsg.outcome = OUTCOME_PERMFAIL;
+	t->dmsg.exitcode = exitcode;
+	t->dmsg.stage = STAGE_MAIL;
+	t->dmsg.smtp_code = code;
+	(void)strlcpy(t->dmsg.enh, enh, sizeof(t->dmsg.enh));
+	va_start(ap, fmt);
+	(void)vsnprintf(t->dmsg.text, sizeof(t->dmsg.text), fmt, ap);
+	va_end(ap);
+	(void)snprintf(t->dsum, sizeof(t->dsum), "%s %s", enh, t->dmsg.text);
+	t->failed = 1;
+}
+
+/*
+ * The transaction failed as a whole: d decides every recipient still
+ * open.  Their record is the server's reply ("enh text") when there is
+ * one, else d's text.
+ */
+static void
+smtp_txn_fail(struct smtp_txn *t, const struct diag *d, const struct reply *r)
+{
+	t->dmsg = *d;
+	t->failed = 1;
+	if (r != NULL)
+		reply_summary(r, t->dsum, sizeof(t->dsum));
+	else
+		(void)strlcpy(t->dsum, d->text, sizeof(t->dsum));
+}
+
+static int
+smtp_needs_utf8(const struct envelope *env)
+{
+	const unsigned char *p;
+	size_t i;
+
+	if (env->smtputf8)
+		return 1;
+	for (p = (const unsigned char *)env->sender; p != NULL && *p; p++)
+		if (*p >= 0x80)
+			return 1;
+	for (i = 0; i < env->nrcpts; i++)
+		for (p = (const unsigned char *)env->rcpts[i].addr; *p; p++)
+			if (*p >= 0x80)
+				return 1;
+	return 0;
+}
+
+/* Choose the MAIL parameters; -1 (t->dmsg set) if we must not send. */
+static int
+smtp_mail_setup(struct smtp_session *s, const struct envelope *env,
+    off_t size, struct smtp_mail_params *mp, struct smtp_txn *t)
+{
+	const struct ehlo_caps *c = &s->caps;
+	int eight = env->eightbit || env->body == BODY_8BITMIME;
+
+	memset(mp, 0, sizeof(*mp));
+	mp->size = -1;
+	if (c->size) {
+		if (c->size_max > 0 &&
+		    (unsigned long long)size > c->size_max) {
+			smtp_local_refusal(t, 552, "5.3.4", EX_DATAERR,
+			    "the message is %lld bytes but %s accepts at most "
+			    "%llu (its SIZE limit); send a smaller message",
+			    (long long)size, s->conn.host, c->size_max);
+			return -1;
+		}
+		mp->size = (long long)size;
+	}
+	if (smtp_needs_utf8(env)) {
+		if (!c->smtputf8) {
+			smtp_local_refusal(t, 554, "5.6.7", EX_UNAVAILABLE,
+			    "the message needs SMTPUTF8 (non-ASCII addresses) "
+			    "but %s does not offer it; use ASCII addresses or "
+			    "a smarthost that supports SMTPUTF8", s->conn.host);
+			return -1;
+		}
+		mp->smtputf8 = 1;
+	}
+	if (c->eightbitmime) {
+		if (eight)
+			mp->body = "8BITMIME";
+		else if (env->body == BODY_7BIT)
+			mp->body = "7BIT";
+	} else if (eight)
+		/* As Postfix does: send it anyway; most servers cope. */
+		log_info("%s does not offer 8BITMIME; sending the 8-bit "
+		    "message as is", s->conn.host);
+	if (env->notify != 0 || env->ret != DSN_RET_UNSET ||
+	    env->envid != NULL) {
+		if (c->dsn) {
+			mp->ret = env->ret;
+			mp->envid = env->envid;
+		} else if (!s->warned_dsn) {
+			s->warned_dsn = 1;
+			log_warnx("%s does not offer DSN; the delivery status "
+			    "requests (-N, -R, -V) are ignored", s->conn.host);
+		}
+	}
+	return 0;
+}
+
+static int
+smtp_txn_queue(struct smtp_session *s, struct smtp_txn *t, enum smtp_cmd cmd,
+    size_t rcpt, const struct buf *line)
+{
+	struct diag d;
+
+	if (smtp_command(s, line, &d) == -1) {
+		smtp_txn_fail(t, &d, NULL);
+		return -1;
+	}
+	t->pend[t->npend].cmd = cmd;
+	t->pend[t->npend].rcpt = rcpt;
+	t->npend++;
+	return 0;
+}
+
+/* Handle the reply to one command of the transaction. */
+static void
+smtp_txn_reply(struct smtp_session *s, struct smtp_txn *t,
+    const struct smtp_pending *p, const struct reply *r)
+{
+	struct rcpt *rc;
+	struct diag d;
+	char sum[REPLY_TEXT_MAX + 20];
+
+	switch (p->cmd) {
+	case CMD_RSET:
+		break;		/* whatever it says, MAIL will tell */
+	case CMD_MAIL:
+		if (r->code / 100 == 2)
+			break;
+		smtp_reply_diag(s, &d, STAGE_MAIL, r, NULL);
+		smtp_txn_fail(t, &d, r);
+		t->mail_failed = 1;
+		break;
+	case CMD_RCPT:
+		if (t->mail_failed)
+			break;	/* 503 after a refused MAIL: MAIL decides */
+		rc = &t->env->rcpts[p->rcpt];
+		if (r->code / 100 == 2) {
+			t->accepted[p->rcpt] = 1;
+			t->naccepted++;
+			break;
+		}
+		smtp_reply_diag(s, &d, STAGE_RCPT, r, rc->addr);
+		reply_summary(r, sum, sizeof(sum));
+		envelope_rcpt_set(rc, d.outcome == OUTCOME_PERMFAIL ?
+		    RCPT_PERMFAIL : RCPT_TEMPFAIL, r->code, sum);
+		smtp_txn_note(t, &d);
+		break;
+	case CMD_DATA:
+		s->need_rset = 1;
+		if (r->code == 354) {
+			t->data_go = 1;
+			break;
+		}
+		/* Expected (503/554) when no recipient was accepted. */
+		if (!t->mail_failed && t->naccepted > 0) {
+			smtp_reply_diag(s, &d, STAGE_DATA, r, NULL);
+			smtp_txn_fail(t, &d, r);
+		}
+		break;
+	}
+}
+
+/* Flush the queued group and read a reply for each of its commands. */
+static int
+smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t)
+{
+	struct reply r;
+	struct diag d;
+	size_t i;
+
+	if (t->npend == 0)
+		return 0;
+	if (conn_flush(&s->conn, &d) == -1) {
+		s->broken = 1;
+		goto fail;
+	}
+	reply_init(&r);
+	for (i = 0; i < t->npend; i++) {
+		conn_stage(&s->conn, t->pend[i].cmd == CMD_MAIL ? STAGE_MAIL :
+		    t->pend[i].cmd == CMD_RCPT ? STAGE_RCPT :
+		    t->pend[i].cmd == CMD_DATA ? STAGE_DATA : STAGE_MAIL);
+		if (smtp_read_reply(s, &r, &d) == -1) {
+			reply_free(&r);
+			goto fail;
+		}
+		smtp_txn_reply(s, t, &t->pend[i], &r);
+	}
+	reply_free(&r);
+	t->npend = 0;
+	return 0;
+fail:
+	t->npend = 0;
+	/* After a refused MAIL the refusal decides, not the hang-up. */
+	if (!t->mail_failed)
+		smtp_txn_fail(t, &d, NULL);
+	return -1;
+}
+
+/* MAIL, RCPT..., DATA: one group with PIPELINING, else one at a time. */
+static int
+smtp_txn_commands(struct smtp_session *s, struct smtp_txn *t,
+    const struct smtp_mail_params *mp)
+{
+	struct envelope *env = t->env;
+	int pipe = s->caps.pipelining;
+	struct buf line;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&line, REPLY_LINE_MAX);
+	if (s->need_rset) {
+		if (buf_addstr(&line, "RSET") == -1 ||
+		    smtp_txn_queue(s, t, CMD_RSET, 0, &line) == -1 ||
+		    (!pipe && smtp_txn_sync(s, t) == -1))
+			goto out;
+		s->need_rset = 0;
+	}
+	buf_reset(&line);
+	if (smtp_build_mail(&line, env->sender != NULL ? env->sender : "",
+	    mp) == -1) {
+		smtp_local_refusal(t, 553, "5.1.7", EX_DATAERR, "the sender "
+		    "address cannot be sent: it holds control characters or "
+		    "is too long");
+		goto out;
+	}
+	if (smtp_txn_queue(s, t, CMD_MAIL, 0, &line) == -1 ||
+	    (!pipe && smtp_txn_sync(s, t) == -1))
+		goto out;
+	for (i = 0; i < env->nrcpts && !t->mail_failed; i++) {
+		if (!t->todo[i])
+			continue;
+		buf_reset(&line);
+		if (smtp_build_rcpt(&line, env->rcpts[i].addr,
+		    s->caps.dsn ? env->notify : 0) == -1) {
+			struct diag bad;
+
+			(void)diag_set(&bad, EX_DATAERR, "recipient address "
+			    "not sent: it holds control characters or is "
+			    "longer than %d bytes", ADDR_MAX);
+			bad.stage = STAGE_RCPT;
+			envelope_rcpt_set(&env->rcpts[i], RCPT_PERMFAIL, 553,
+			    "5.1.3 address holds control characters or is "
+			    "too long");
+			smtp_txn_note(t, &bad);
+			continue;
+		}
+		if (smtp_txn_queue(s, t, CMD_RCPT, i, &line) == -1)
+			goto out;
+		/* RFC 2920 5: bounded groups cannot deadlock */
+		if ((!pipe || t->npend >= PIPELINE_CMDS_MAX ||
+		    s->conn.out.len >= PIPELINE_BYTES_MAX) &&
+		    smtp_txn_sync(s, t) == -1)
+			goto out;
+	}
+	if (t->mail_failed || (!pipe && t->naccepted == 0)) {
+		if (t->mail_failed || t->npend > 0)
+			(void)smtp_txn_sync(s, t);
+		s->need_rset = 1;
+		rc = 0;
+		goto out;
+	}
+	buf_reset(&line);
+	if (buf_addstr(&line, "DATA") == -1 ||
+	    smtp_txn_queue(s, t, CMD_DATA, 0, &line) == -1)
+		goto out;
+	t->data_sent = 1;
+	rc = smtp_txn_sync(s, t);
+out:
+	buf_free(&line);
+	return rc;
+}
+
+/* Stream the message through the dot-stuffing filter, then the dot. */
+static int
+smtp_txn_body(struct smtp_session *s, struct smtp_txn *t, int fd)
+{
+	struct smtp_dot ds;
+	struct diag d;
+	char *in, *out, trace[64];
+	ssize_t n;
+	size_t o;
+	unsigned long long total = 0;
+	int rc = -1;
+
+	in = xmalloc(IO_CHUNK);
+	out = xmalloc(SMTP_DOT_OUT_MAX(IO_CHUNK));
+	smtp_dot_init(&ds);
+	conn_stage(&s->conn, STAGE_BODY);
+	/* No recipient: end the DATA the server opened with an empty body. */
+	if (t->naccepted > 0 && lseek(fd, 0, SEEK_SET) == -1) {
+		(void)diag_temp(&d, STAGE_BODY, "cannot rewind the message "
+		    "file: %s", strerror(errno));
+		goto broken;
+	}
+	while (t->naccepted > 0) {
+		n = read(fd, in, IO_CHUNK);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			/* Never end DATA: a cut message must not go out. */
+			(void)diag_temp(&d, STAGE_BODY, "cannot read the "
+			    "message file: %s", strerror(errno));
+			goto broken;
+		}
+		if (n == 0)
+			break;
+		total += (unsigned long long)n;
+		o = smtp_dot_run(&ds, in, (size_t)n, out);
+		if (conn_write(&s->conn, out, o, &d) == -1)
+			goto lost;
+	}
+	o = smtp_dot_end(&ds, out);
+	(void)snprintf(trace, sizeof(trace), "[message body: %llu bytes]",
+	    total);
+	log_trace("->", trace, strlen(trace));
+	log_trace("->", ".", 1);
+	if (conn_write(&s->conn, out, o, &d) == -1 ||
+	    conn_flush(&s->conn, &d) == -1)
+		goto lost;
+	s->need_rset = 0;
+	rc = 0;
+	goto out;
+broken:
+	conn_close(&s->conn);
+lost:
+	s->broken = 1;
+	smtp_txn_fail(t, &d, NULL);
+out:
+	free(in);
+	free(out);
+	return rc;
+}
+
+/* Settle every attempted recipient and choose the deciding diag. */
+static int
+smtp_txn_finish(struct smtp_session *s, struct smtp_txn *t, struct diag *d)
+{
+	struct envelope *env = t->env;
+	struct reply r;
+	struct diag dd;
+	char sum[REPLY_TEXT_MAX + 20];
+	size_t i;
+	int rc = t->failed ? -1 : 0;
+
+	reply_init(&r);
+	if (!t->failed && t->data_go) {
+		conn_stage(&s->conn, STAGE_BODY);
+		if (smtp_read_reply(s, &r, &dd) == -1) {
+			smtp_txn_fail(t, &dd, NULL);
+			rc = -1;
+		} else if (r.code / 100 != 2 && t->naccepted > 0) {
+			smtp_reply_diag(s, &dd, STAGE_BODY, &r, NULL);
+			smtp_txn_fail(t, &dd, &r);
+		}
+	}
+	if (t->failed)
+		smtp_txn_note(t, &t->dmsg);
+	reply_summary(&r, sum, sizeof(sum));
+	for (i = 0; i < env->nrcpts; i++) {
+		if (!t->todo[i] || env->rcpts[i].state != RCPT_PENDING)
+			continue;
+		if (t->failed)
+			envelope_rcpt_set(&env->rcpts[i],
+			    t->dmsg.outcome == OUTCOME_PERMFAIL ?
+			    RCPT_PERMFAIL : RCPT_TEMPFAIL, t->dmsg.smtp_code,
+			    t->dsum); else if (t->accepted[i] && t->data_go)
+			envelope_rcpt_set(&env->rcpts[i], RCPT_DONE, r.code,
+			    sum);
+	}
+	reply_free(&r);
+	if (envelope_count(env, RCPT_TEMPFAIL) > 0 && t->have_temp)
+		*d = t->dtemp;
+	else if (t->have_perm)
+		*d = t->dperm;
+	else if (t->have_temp)
+		*d = t->dtemp;
+	else
+		diag_clear(d);
+	return rc;
+}
+
+int
+smtp_send(struct smtp_session *s, struct envelope *env, int fd, off_t size,
+    struct diag *d)
+{
+	struct smtp_mail_params mp;
+	struct smtp_txn *t;
+	size_t i, ntodo = 0;
+	int rc;
+
+	diag_clear(d);
+	t = xcalloc(1, sizeof(*t));
+	t->env = env;
+	t->todo = xcalloc(env->nrcpts + 1, 1);
+	t->accepted = xcalloc(env->nrcpts + 1, 1);
+	for (i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].state == RCPT_PENDING) {
+			t->todo[i] = 1;
+			ntodo++;
+		}
+	if (ntodo == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (s->broken || s->conn.fd == -1) {
+		struct diag nc;
+
+		(void)diag_temp(&nc, STAGE_MAIL, "no connection to %s",
+		    s->conn.host != NULL ? s->conn.host : "the smarthost");
+		smtp_txn_fail(t, &nc, NULL);
+	} else if (smtp_mail_setup(s, env, size, &mp, t) == 0 &&
+	    smtp_txn_commands(s, t, &mp) == 0 && t->data_go &&
+	    !t->failed)
+		(void)smtp_txn_body(s, t, fd);
+	else if (t->data_go && !s->broken) {
+		/* 354 although nothing is to be sent: end it empty. */
+		size_t saved = t->naccepted;
+
+		t->naccepted = 0;
+		if (smtp_txn_body(s, t, fd) == 0) {
+			struct reply r;
+			struct diag ignored;
+
+			reply_init(&r);
+			(void)smtp_read_reply(s, &r, &ignored);
+			reply_free(&r);
+		}
+		t->naccepted = saved;
+		t->data_go = 0;
+	}
+	rc = smtp_txn_finish(s, t, d);
+out:
+	free(t->todo);
+	free(t->accepted);
+	free(t);
+	return rc;
+}

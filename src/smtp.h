@@ -1,0 +1,153 @@
+/*
+ * smtp.h - the SMTP client: one session with the smarthost, any number
+ * of transactions over it (deliver.c sends one; the queue runner may send
+ * several).
+ *
+ *	smtp_open()      connect, greeting, EHLO (HELO fallback)
+ *	smtp_send()      MAIL, RCPT..., DATA, body: per-recipient results
+ *	smtp_quit()      QUIT without waiting for the reply, close
+ *	smtp_close()     close without QUIT (after a failure)
+ *
+ * Later issues add STARTTLS / implicit TLS and AUTH inside smtp_open().
+ * The pure pieces (command builders, the dot-stuffing filter, the EHLO
+ * name choice) are public so unit tests and fuzzers can reach them.
+ */
+#ifndef SENDSMTP_SMTP_H
+#define SENDSMTP_SMTP_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "conn.h"
+#include "diag.h"
+#include "envelope.h"
+#include "reply.h"
+
+struct smtp_params {
+	const char	*host;		/* smarthost name or address */
+	int		 port;
+	int		 timeout;	/* seconds per stage; <= 0 means 60 */
+	const char	*helo;		/* EHLO name; NULL = this host's FQDN */
+};
+
+struct smtp_session {
+	struct conn	 conn;
+	char		 helo[HELO_NAME_MAX + 1];
+	const char	*helo_cfg;	/* params->helo (not owned) */
+	struct ehlo_caps caps;
+	int		 esmtp;		/* EHLO accepted (else HELO) */
+	int		 broken;	/* connection unusable: no more I/O */
+	int		 need_rset;	/* the server may hold an open MAIL */
+	int		 warned_dsn;	/* "no DSN" said once per session */
+};
+
+/*
+ * Connect to p->host:p->port and greet: read the 220 banner, send EHLO
+ * (HELO when EHLO gets 500 or 502), record the extensions.  Returns 0,
+ * or -1 with d set: connection/DNS trouble and 4xx/5xx at greeting or
+ * EHLO are TEMPFAIL (design.md 3).  Call smtp_close() or smtp_quit()
+ * afterwards in every case.
+ */
+int	 smtp_open(struct smtp_session *s, const struct smtp_params *p,
+	    struct diag *d);
+
+/* Same over an already connected socket (tests); s owns fd from now on. */
+int	 smtp_open_fd(struct smtp_session *s, int fd,
+	    const struct smtp_params *p, struct diag *d);
+
+/*
+ * One transaction for every RCPT_PENDING recipient of env: the message is
+ * read from fd (from offset 0; size bytes, CRLF line ends) and sent
+ * dot-stuffed.  With PIPELINING, MAIL, the RCPTs and DATA leave in one
+ * write.  Each attempted recipient ends DONE, TEMPFAIL or PERMFAIL with
+ * its code and "enh text" reply (envelope_rcpt_set).
+ *
+ * Returns 0 when the transaction reached its end (whatever each
+ * recipient's fate), -1 when it failed as a whole (MAIL refused, message
+ * too big for the server, SMTPUTF8 needed but not offered, connection
+ * lost or timed out).  Either way d describes the failure that decides
+ * the message: the first temporary one if any recipient is TEMPFAIL,
+ * else the first permanent one; cleared when every recipient is DONE.
+ * After a lost connection s->broken is set.
+ */
+int	 smtp_send(struct smtp_session *s, struct envelope *env, int fd,
+	    off_t size, struct diag *d);
+
+/* Send QUIT (without waiting for 221) unless broken, then close. */
+void	 smtp_quit(struct smtp_session *s);
+/* Close the connection at once; idempotent. */
+void	 smtp_close(struct smtp_session *s);
+
+/*
+ * The EHLO name: domain when it is a valid name or address literal, else
+ * this host's FQDN (gethostname, then getaddrinfo AI_CANONNAME), else an
+ * address literal of the local end of fd ("[192.0.2.1]", "[IPv6:...]";
+ * fd may be -1), else "localhost".  out gets at most size bytes.
+ */
+void	 smtp_helo_name(const char *domain, int fd, char *out, size_t size);
+
+/* 1 if s is a syntactically valid EHLO domain or address literal. */
+int	 smtp_helo_valid(const char *s);
+
+/* ------------------------------------------------ command builders */
+
+/* Parameters of MAIL FROM (only those the server offered are set). */
+struct smtp_mail_params {
+	long long	 size;		/* SIZE= (RFC 1870); -1 = omit */
+	const char	*body;		/* "8BITMIME", "7BIT" or NULL */
+	int		 smtputf8;	/* SMTPUTF8 keyword (RFC 6531) */
+	enum dsn_ret	 ret;		/* RET= (RFC 3461); UNSET = omit */
+	const char	*envid;		/* ENVID=, raw (xtext-encoded here) */
+};
+
+/*
+ * Append "MAIL FROM:<sender> [params]" (no CRLF) to b; the null sender
+ * is "".  Returns 0, or -1 when the address holds a control character
+ * (CR, LF, NUL...) or is longer than ADDR_MAX, or b is full.
+ */
+int	 smtp_build_mail(struct buf *b, const char *sender,
+	    const struct smtp_mail_params *p);
+/*
+ * Append "RCPT TO:<rcpt>" plus " NOTIFY=..." when notify (DSN_NOTIFY_*
+ * bits, 0 = omit; NEVER alone wins) is set.  Same errors as above.
+ */
+int	 smtp_build_rcpt(struct buf *b, const char *rcpt, unsigned notify);
+/* Append "EHLO name" or "HELO name" (verb as given). */
+int	 smtp_build_hello(struct buf *b, const char *verb, const char *name);
+/*
+ * Append s as RFC 3461 xtext: '!'..'~' except '+' and '=' as is, every
+ * other byte as "+XX" (upper-case hex).
+ */
+int	 smtp_xtext(struct buf *b, const char *s);
+
+/* ------------------------------------------------ dot-stuffing */
+
+/*
+ * Streaming filter from the message file to the DATA wire form (RFC 5321
+ * 4.5.2): a '.' that starts a line is doubled.  The state carries over
+ * between calls, so the result does not depend on how the input is cut.
+ * Defence in depth against SMTP smuggling: a bare CR or bare LF is sent
+ * as CRLF (msg.c already normalises, so this never changes a real
+ * message), so the wire never holds a line end other than CRLF.
+ */
+struct smtp_dot {
+	int	 bol;		/* next byte starts a line */
+	int	 cr;		/* a CR is held back, waiting for its LF */
+};
+
+/* Worst-case output of smtp_dot_run() for n input bytes. */
+#define SMTP_DOT_OUT_MAX(n)	(2 * (n) + 2)
+
+void	 smtp_dot_init(struct smtp_dot *ds);
+/* Filter n bytes into out (SMTP_DOT_OUT_MAX(n) bytes); returns the count. */
+size_t	 smtp_dot_run(struct smtp_dot *ds, const char *in, size_t n,
+	    char *out);
+/*
+ * Finish: CRLF if the data did not end with one, then ".\r\n".  out must
+ * hold 5 bytes; returns the count.
+ */
+size_t	 smtp_dot_end(struct smtp_dot *ds, char *out);
+
+#endif /* SENDSMTP_SMTP_H */
