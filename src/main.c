@@ -164,8 +164,15 @@ resolve_sender(struct run *r, struct envelope *env, struct diag *d)
 		given = r->cfg.from;
 	if (given == NULL) {
 		addr = xasprintf("%s@%s", r->id.login, r->domain);
-	} else if (addr_parse_sender(given, r->domain, &addr, d) == -1) {
-		return -1;
+	} else {
+		char *spec;
+
+		if (addr_parse_one(given, &spec, d) == -1)
+			return -1;
+		/* The null sender stays null; bare names get our domain. */
+		addr = spec[0] == '\0' ? xstrdup("") :
+		    addr_qualify(spec, r->domain);
+		free(spec);
 	}
 	envelope_set_sender(env, addr);
 	free(addr);
@@ -175,13 +182,32 @@ resolve_sender(struct run *r, struct envelope *env, struct diag *d)
 static int
 add_argv_recipients(struct run *r, struct envelope *env, struct diag *d)
 {
-	int i;
+	struct addr_list l;
+	size_t j;
+	int i, rc = 0;
 
-	for (i = 0; i < r->opts.nrcpts; i++)
-		if (addr_add_recipients(r->opts.rcpts[i], r->domain, env,
-		    d) == -1)
-			return -1;
-	return 0;
+	addr_list_init(&l);
+	for (i = 0; i < r->opts.nrcpts && rc == 0; i++) {
+		const char *elem = r->opts.rcpts[i];
+
+		if (addr_parse_list(elem, strlen(elem), &l, d) == -1) {
+			rc = -1;
+			break;
+		}
+		for (j = 0; j < l.n && rc == 0; j++) {
+			char *a;
+
+			if (l.v[j].spec[0] == '\0')
+				continue;
+			a = addr_qualify(l.v[j].spec, r->domain);
+			if (envelope_add_rcpt(env, a, d) == -1)
+				rc = -1;
+			free(a);
+		}
+		addr_list_free(&l);
+	}
+	addr_list_free(&l);
+	return rc;
 }
 
 static void
