@@ -73,4 +73,49 @@ void	 envelope_rcpt_set(struct rcpt *r, enum rcpt_state state, int code,
 /* Number of recipients in a state. */
 size_t	 envelope_count(const struct envelope *env, enum rcpt_state state);
 
+/*
+ * Spool bookkeeping stored with the envelope in a queue entry's .env
+ * file (the record format is documented at the top of queue.c).  Kept
+ * apart from struct envelope so that the submission path is unchanged;
+ * queue.h wraps both in struct queue_entry.
+ */
+struct envelope_meta {
+	long long	 created;	/* unix time of the commit */
+	long long	 size;		/* octets in the message file */
+	long long	 attempts;	/* delivery attempts so far */
+	long long	 next_attempt;	/* unix time of the next try;
+					 * 0 = due now */
+	char		*last_error;	/* one line on the last failure, or
+					 * NULL (owned, freed below) */
+};
+
+struct buf;
+
+/* Free last_error and zero the structure. */
+void	 envelope_meta_free(struct envelope_meta *meta);
+
+/*
+ * Write env and meta as the text records of a .env file into out, which
+ * this function initialises (bounded by QUEUE_ENV_MAX); the caller
+ * buf_free()s it whatever the result.  Every value is checked against
+ * exactly the rules envelope_parse() enforces, so whatever is written
+ * parses back to the same envelope (booleans are written as 0/1).
+ * Returns 0, or -1 with d set: EX_DATAERR (65) for a value that cannot
+ * be stored (control character such as CR, LF or NUL, empty or over-long
+ * address, no recipients, NULL sender), EX_SOFTWARE (70) for an
+ * out-of-range enum or number.
+ */
+int	 envelope_serialize(const struct envelope *env,
+	    const struct envelope_meta *meta, struct buf *out, struct diag *d);
+
+/*
+ * Strict parser for the .env text (len bytes at data, NUL bytes allowed
+ * in the input and rejected).  Initialises env and meta; on success the
+ * caller owns them (envelope_free, envelope_meta_free).  Returns 0, or
+ * -1 with env and meta left empty and d set to EX_DATAERR with
+ * "line N: what is wrong".  Safe on arbitrary input (fuzz target).
+ */
+int	 envelope_parse(const char *data, size_t len, struct envelope *env,
+	    struct envelope_meta *meta, struct diag *d);
+
 #endif /* SENDSMTP_ENVELOPE_H */
