@@ -46,11 +46,22 @@ struct msg_opts {
  *   EX_DATAERR (65) malformed input that cannot be sent (NUL policy,
  *   unparsable address in a recipient header), EX_IOERR (74) reading
  *   stdin, EX_CANTCREAT (73) / EX_TEMPFAIL (75) for the temp file.
+ * On success m->fd is open read/write at offset 0 and m->path names the
+ * file (the caller owns both: msg_discard() or rename it into the queue).
+ * Policies (bare CR, NUL, long lines, -t, added fields): see msg.c.
  */
 int	 msg_read(int infd, const char *tmpdir, const struct msg_opts *o,
 	    struct msg *m, struct envelope *env, struct diag *d);
 
 /* Close and unlink the file; safe on a zeroed or already discarded msg. */
 void	 msg_discard(struct msg *m);
+
+/*
+ * Read fd to end of file and discard the data (read errors end it too),
+ * so a writer on the other end of a pipe does not get SIGPIPE.
+ * msg_read() drains by itself after a lone "."; after an error it stops
+ * reading at once and leaves draining to the caller.
+ */
+void	 msg_drain(int fd);
 
 #endif /* SENDSMTP_MSG_H */
