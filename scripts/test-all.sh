@@ -1,0 +1,94 @@
+#!/bin/bash
+# test-all.sh - what CI runs (after scripts/install-deps.sh):
+#   1. autoreconf -fi
+#   2. build-ci/:   ../configure --enable-werror; make; make check
+#   3. build-asan/: ../configure --enable-sanitizers --enable-werror;
+#                   make; make check (ASan + UBSan + LeakSanitizer)
+#   4. make distcheck in build-ci/
+# Build directories are subdirectories of the source tree (VPATH builds,
+# ignored by git); the source tree itself is never configured.
+# On failure the logs of the failing tests are printed.
+# Environment: JOBS (default: number of CPUs), SKIP_ASAN=1, SKIP_DISTCHECK=1,
+# KEEP_BUILD=1 (reuse existing build dirs instead of starting clean).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SRC=$PWD
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-}
+
+step()
+{
+	printf '\n===== %s (%s)\n' "$*" "$(date +%T)"
+}
+
+# show_failures DIR: the log of every test that did not pass.
+show_failures()
+{
+	local dir=$1 trs log
+	echo "----- failing tests in $dir:"
+	while IFS= read -r -d '' trs; do
+		if grep -q -E '^:test-result: (FAIL|XPASS|ERROR)' "$trs"; then
+			log=${trs%.trs}.log
+			printf '\n----- %s\n' "${log#"$SRC"/}"
+			cat "$log" || true
+		fi
+	done < <(find "$dir" -name '*.trs' -print0)
+	if [ -f "$dir/test-suite.log" ]; then
+		printf '\n----- %s/test-suite.log (summary)\n' "${dir#"$SRC"/}"
+		sed -n '1,20p' "$dir/test-suite.log"
+	fi
+}
+
+# build DIR CONFIGURE-ARGS...: configure, build and "make check" in DIR.
+build()
+{
+	local dir=$SRC/$1
+	shift
+	if [ "${KEEP_BUILD:-0}" != 1 ]; then
+		rm -rf "$dir"
+	fi
+	mkdir -p "$dir"
+	cd "$dir"
+	step "configure $(basename "$dir"): $*"
+	if [ ! -f Makefile ]; then
+		"$SRC/configure" "$@"
+	fi
+	step "make $(basename "$dir")"
+	make -j"$JOBS"
+	step "make check $(basename "$dir")"
+	if ! make -j"$JOBS" check; then
+		show_failures "$dir"
+		echo "test-all.sh: make check failed in $dir" >&2
+		exit 1
+	fi
+	cd "$SRC"
+}
+
+start=$(date +%s)
+step "autoreconf"
+autoreconf -fi
+
+build build-ci --enable-werror
+
+if [ "${SKIP_ASAN:-0}" != 1 ]; then
+	build build-asan --enable-sanitizers --enable-werror
+fi
+
+if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
+	step "make distcheck (build-ci)"
+	cd "$SRC/build-ci"
+	if ! make -j"$JOBS" distcheck \
+	    DISTCHECK_CONFIGURE_FLAGS=--enable-werror; then
+		# distcheck's own build lives in sendsmtp-*/_build.
+		for d in "$SRC"/build-ci/sendsmtp-*/_build/sub; do
+			[ -d "$d" ] && show_failures "$d"
+		done
+		echo "test-all.sh: make distcheck failed" >&2
+		exit 1
+	fi
+	cd "$SRC"
+fi
+step "all passed in $(($(date +%s) - start))s"

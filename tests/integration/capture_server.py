@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""capture_server.py - a loopback SMTP sink that records every transaction.
+
+Run it with Debian's /usr/bin/python3 (python3-aiosmtpd).  It is aiosmtpd's
+SMTP class with three extensions:
+
+  * MAIL and RCPT parameters are parsed here, case preserved, and DSN
+    (RFC 3461: RET, ENVID, NOTIFY, ORCPT) is accepted and advertised, as
+    are PIPELINING, SIZE, 8BITMIME and SMTPUTF8;
+  * every byte the client sends is tapped before aiosmtpd parses it and
+    written to conn-NNNN.raw, so tests can check the wire itself (bare CR
+    or LF, line lengths, dot-stuffing) rather than aiosmtpd's reading of it;
+  * the TCP reads that carried MAIL..DATA are counted (pipelining check).
+
+Each accepted message becomes two files in --outdir:
+  NNNN.eml   the DATA content exactly as received after un-dot-stuffing
+             (CRLF kept, no trailing "." line)
+  NNNN.json  {"seq", "conn", "peer", "helo_cmd", "ehlo_name", "mail_from",
+              "mail_options", "rcpt_tos", "rcpt_options" (one list per
+              recipient), "size", "eml", "raw", "tcp_reads_mail_to_data",
+              "time"}
+The .json file is written last and atomically (rename), so a test that
+sees NNNN.json can read both files.
+
+Usage:
+  capture_server.py --outdir DIR [--port N | --port 0 --port-file F]
+                    [--pid-file F] [--hostname NAME] [--size N]
+                    [--no-pipelining] [--no-dsn] [--no-smtputf8]
+                    [--no-8bitmime] [--line-limit N] [--log FILE]
+SIGTERM/SIGINT stop it cleanly (pid file removed).
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import time
+
+from aiosmtpd.smtp import SMTP, MISSING
+
+COUNTER = {"conn": 0, "msg": 0}
+
+
+def atomic_write(path, data):
+    tmp = path + ".tmp"
+    mode = "wb" if isinstance(data, (bytes, bytearray)) else "w"
+    with open(tmp, mode) as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+
+
+def parse_params(text):
+    """'SIZE=12 BODY=8BITMIME SMTPUTF8' -> list of tokens, case kept.
+
+    Returns None on a syntax error (empty keyword, '=' with no keyword).
+    """
+    out = []
+    for tok in text.split():
+        key = tok.split("=", 1)[0]
+        if not key or not all(c.isalnum() or c == "-" for c in key):
+            return None
+        out.append(tok)
+    return out
+
+
+class CaptureSMTP(SMTP):
+    line_length_limit = 1001    # RFC 5321 4.5.3.1.6 (+1 for the stuffed dot)
+
+    def __init__(self, handler, opts, **kw):
+        self.opts = opts
+        if opts.line_limit:
+            self.line_length_limit = opts.line_limit
+        super().__init__(handler, **kw)
+        COUNTER["conn"] += 1
+        self.conn_id = COUNTER["conn"]
+        self.raw_path = os.path.join(opts.outdir,
+                                     "conn-%04d.raw" % self.conn_id)
+        self.raw_file = open(self.raw_path, "wb")
+        self.fed = 0
+        self.chunk_ends = []        # cumulative offset after each read
+        self.mail_pos = None
+
+    # -- raw tap ----------------------------------------------------------
+    def data_received(self, data):
+        self.raw_file.write(data)
+        self.raw_file.flush()
+        self.fed += len(data)
+        self.chunk_ends.append(self.fed)
+        super().data_received(data)
+
+    def connection_lost(self, exc):
+        try:
+            self.raw_file.close()
+        except Exception:
+            pass
+        super().connection_lost(exc)
+
+    def consumed(self):
+        """Offset of the next byte aiosmtpd will parse."""
+        try:
+            return self.fed - len(self._reader._buffer)
+        except Exception:
+            return None
+
+    def chunk_index(self, offset):
+        for i, end in enumerate(self.chunk_ends):
+            if offset < end:
+                return i
+        return len(self.chunk_ends) - 1
+
+    # -- commands -----------------------------------------------------------
+    async def smtp_MAIL(self, arg):
+        if await self.check_helo_needed():
+            return
+        syntaxerr = "501 Syntax: MAIL FROM:<address> [SP <mail-parameters>]"
+        arg = self._strip_command_keyword("FROM:", arg) if arg else None
+        if arg is None:
+            return await self.push(syntaxerr)
+        if arg.strip().startswith("<>"):
+            address, rest = "", arg.strip()[2:]
+        else:
+            address, rest = self._getaddr(arg)
+            if address is None or not address:
+                return await self.push("553 5.1.3 Error: malformed address")
+        if self.envelope.mail_from is not None:
+            return await self.push("503 5.5.1 Error: nested MAIL command")
+        if rest and not self.session.extended_smtp:
+            return await self.push(syntaxerr)
+        params = parse_params(rest or "")
+        if params is None:
+            return await self.push(syntaxerr)
+        for p in params:
+            key = p.split("=", 1)[0].upper()
+            val = p.split("=", 1)[1] if "=" in p else None
+            if key == "BODY" and (val or "").upper() not in ("7BIT",
+                                                            "8BITMIME"):
+                return await self.push("501 5.5.4 bad BODY value")
+            if key == "SIZE":
+                if not val or not val.isdigit():
+                    return await self.push(syntaxerr)
+                if self.data_size_limit and int(val) > self.data_size_limit:
+                    return await self.push(
+                        "552 5.3.4 message size exceeds fixed limit")
+            if key == "SMTPUTF8" and (val is not None
+                                      or not self.enable_SMTPUTF8):
+                return await self.push("501 5.5.4 SMTPUTF8 not accepted")
+            if key in ("RET", "ENVID") and self.opts.no_dsn:
+                return await self.push("555 5.5.4 DSN not offered")
+            if key not in ("BODY", "SIZE", "SMTPUTF8", "RET", "ENVID",
+                           "AUTH"):
+                return await self.push(
+                    "555 5.5.4 unsupported MAIL parameter %s" % key)
+        self.envelope.mail_from = address
+        self.envelope.mail_options = params
+        self.envelope.rcpt_opts_list = []
+        self.mail_pos = self.consumed()
+        await self.push("250 2.1.0 OK")
+
+    async def smtp_RCPT(self, arg):
+        if await self.check_helo_needed():
+            return
+        if self.envelope.mail_from is None:
+            return await self.push("503 5.5.1 Error: need MAIL command")
+        syntaxerr = "501 Syntax: RCPT TO:<address> [SP <rcpt-parameters>]"
+        arg = self._strip_command_keyword("TO:", arg) if arg else None
+        if arg is None:
+            return await self.push(syntaxerr)
+        address, rest = self._getaddr(arg)
+        if not address:
+            return await self.push("553 5.1.3 Error: malformed address")
+        if rest and not self.session.extended_smtp:
+            return await self.push(syntaxerr)
+        params = parse_params(rest or "")
+        if params is None:
+            return await self.push(syntaxerr)
+        for p in params:
+            key = p.split("=", 1)[0].upper()
+            if key not in ("NOTIFY", "ORCPT") or self.opts.no_dsn:
+                return await self.push(
+                    "555 5.5.4 unsupported RCPT parameter %s" % key)
+        self.envelope.rcpt_tos.append(address)
+        self.envelope.rcpt_opts_list.append(params)
+        await self.push("250 2.1.5 OK")
+
+    async def smtp_DATA(self, arg):
+        # Count reads from the end of MAIL to the end of the DATA line.
+        end = self.consumed()
+        reads = None
+        if self.mail_pos is not None and end is not None and self.chunk_ends:
+            reads = (self.chunk_index(end - 1)
+                     - self.chunk_index(self.mail_pos - 1) + 1)
+        self.envelope.tcp_reads = reads
+        await super().smtp_DATA(arg)
+
+    def _set_rset_state(self):
+        super()._set_rset_state()
+        self.mail_pos = None
+
+
+class Recorder:
+    def __init__(self, opts):
+        self.opts = opts
+
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        session.helo_cmd = "EHLO"
+        out = []
+        for r in responses:
+            if r.endswith("8BITMIME") and self.opts.no_8bitmime:
+                continue
+            if r.startswith("250 "):     # the final line: add ours before
+                if not self.opts.no_pipelining:
+                    out.append("250-PIPELINING")
+                if not self.opts.no_dsn:
+                    out.append("250-DSN")
+                out.append("250-ENHANCEDSTATUSCODES")
+            out.append(r)
+        # Room for DSN parameters (RFC 3461 section 5: +100 and +500).
+        server.command_size_limits["MAIL"] = 1024
+        server.command_size_limits["RCPT"] = 1024
+        return out
+
+    async def handle_HELO(self, server, session, envelope, hostname):
+        session.host_name = hostname
+        session.helo_cmd = "HELO"
+        return "250 %s" % server.hostname
+
+    async def handle_DATA(self, server, session, envelope):
+        COUNTER["msg"] += 1
+        seq = COUNTER["msg"]
+        base = os.path.join(self.opts.outdir, "%04d" % seq)
+        content = envelope.original_content or b""
+        atomic_write(base + ".eml", content)
+        rec = {
+            "seq": seq,
+            "conn": server.conn_id,
+            "peer": list(session.peer) if session.peer else None,
+            "helo_cmd": getattr(session, "helo_cmd", None),
+            "ehlo_name": session.host_name,
+            "mail_from": envelope.mail_from,
+            "mail_options": list(envelope.mail_options or []),
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "rcpt_options": list(getattr(envelope, "rcpt_opts_list", [])),
+            "size": len(content),
+            "eml": os.path.basename(base + ".eml"),
+            "raw": os.path.basename(server.raw_path),
+            "tcp_reads_mail_to_data": getattr(envelope, "tcp_reads", None),
+            "time": time.time(),
+        }
+        atomic_write(base + ".json", json.dumps(rec, indent=1) + "\n")
+        return "250 2.0.0 OK queued as capture-%04d" % seq
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--pid-file")
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--hostname", default="capture.test")
+    ap.add_argument("--size", type=int, default=50 * 1024 * 1024)
+    ap.add_argument("--line-limit", type=int, default=0)
+    ap.add_argument("--no-pipelining", action="store_true")
+    ap.add_argument("--no-dsn", action="store_true")
+    ap.add_argument("--no-smtputf8", action="store_true")
+    ap.add_argument("--no-8bitmime", action="store_true")
+    ap.add_argument("--log")
+    opts = ap.parse_args()
+
+    logging.basicConfig(filename=opts.log, level=logging.INFO,
+                        format="%(asctime)s %(name)s %(message)s")
+    os.makedirs(opts.outdir, exist_ok=True)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    handler = Recorder(opts)
+
+    def factory():
+        return CaptureSMTP(handler, opts, hostname=opts.hostname,
+                           data_size_limit=opts.size,
+                           enable_SMTPUTF8=not opts.no_smtputf8,
+                           decode_data=False, timeout=120, loop=loop)
+
+    server = loop.run_until_complete(
+        loop.create_server(factory, opts.host, opts.port,
+                           reuse_address=True))
+    port = server.sockets[0].getsockname()[1]
+    if opts.pid_file:
+        atomic_write(opts.pid_file, "%d\n" % os.getpid())
+    if opts.port_file:
+        atomic_write(opts.port_file, "%d\n" % port)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    loop.run_until_complete(stop.wait())
+    server.close()
+    loop.run_until_complete(server.wait_closed())
+    if opts.pid_file:
+        try:
+            os.unlink(opts.pid_file)
+        except OSError:
+            pass
+    loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
