@@ -26,7 +26,7 @@ BUILD="build-essential autoconf automake pkg-config libgnutls28-dev
 libsasl2-dev libsasl2-modules sasl2-bin check ca-certificates git"
 TEST="python3 python3-aiosmtpd python3-dkim python3-trustme gnutls-bin
 faketime strace php-cli bsd-mailx git-email libmailtools-perl msmtp
-hyperfine time valgrind procps"
+hyperfine time valgrind procps mandoc"
 
 # Another MTA installed and no Postfix yet?
 pkg_installed()
