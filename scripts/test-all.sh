@@ -64,7 +64,23 @@ build()
 		echo "test-all.sh: make check failed in $dir" >&2
 		exit 1
 	fi
+	count_results "$dir"
 	cd "$SRC"
+}
+
+# count_results DIR: add DIR's test results to the totals.
+PASSED=0
+FAILED=0
+SKIPPED=0
+count_results()
+{
+	local p f s
+	p=$(find "$1" -name '*.trs' -exec cat {} + | grep -c '^:test-result: PASS' || true)
+	f=$(find "$1" -name '*.trs' -exec cat {} + | grep -c -E '^:test-result: (FAIL|XPASS|ERROR)' || true)
+	s=$(find "$1" -name '*.trs' -exec cat {} + | grep -c '^:test-result: SKIP' || true)
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SKIPPED=$((SKIPPED + s))
 }
 
 start=$(date +%s)
@@ -92,3 +108,5 @@ if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
 	cd "$SRC"
 fi
 step "all passed in $(($(date +%s) - start))s"
+# The plain closing line CI reads (build-ci and build-asan together).
+echo "tests: $PASSED passed, $FAILED failed, $SKIPPED skipped"
