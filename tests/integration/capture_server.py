@@ -18,7 +18,8 @@ Each accepted message becomes two files in --outdir:
   NNNN.json  {"seq", "conn", "peer", "helo_cmd", "ehlo_name", "mail_from",
               "mail_options", "rcpt_tos", "rcpt_options" (one list per
               recipient), "size", "eml", "raw", "tcp_reads_mail_to_data",
-              "time"}
+              "tls" (protocol version or null), "tls_peer_cn" (client
+              certificate CN or null), "time"}
 The .json file is written last and atomically (rename), so a test that
 sees NNNN.json can read both files.
 
@@ -27,6 +28,18 @@ Usage:
                     [--pid-file F] [--hostname NAME] [--size N]
                     [--no-pipelining] [--no-dsn] [--no-smtputf8]
                     [--no-8bitmime] [--line-limit N] [--log FILE]
+                    [--tls-cert F --tls-key F [--starttls | --smtps]
+                     [--tls-client-ca F] [--starttls-inject]
+                     [--tls-only-version 1.0|1.1|1.2|1.3]]
+TLS (tests/integration/t_tls_*.sh): --starttls offers STARTTLS (RFC 3207)
+and refuses MAIL before it; --smtps wraps every connection in TLS from
+the start (RFC 8314); --tls-client-ca asks for a client certificate and
+records its CN; --starttls-inject answers STARTTLS with "220 go ahead" and
+a forged "250 injected" in ONE write and never starts TLS (response
+injection, CVE-2011-0411 class); --tls-only-version allows that one TLS
+version and nothing else (1.0 and 1.1 at OpenSSL security level 0: an
+outdated server, bound to loopback unlike gnutls-serv).  STARTTLS commands are logged in
+--outdir/tls.log ("tls CONN" or "injected CONN").
 SIGTERM/SIGINT stop it cleanly (pid file removed).
 """
 
@@ -36,6 +49,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import time
 
@@ -201,6 +215,38 @@ class CaptureSMTP(SMTP):
         super()._set_rset_state()
         self.mail_pos = None
 
+    # -- TLS ------------------------------------------------------------------
+    def tls_info(self):
+        """(protocol version, client certificate CN) or (None, None)."""
+        so = None
+        if self.transport is not None:
+            so = self.transport.get_extra_info("ssl_object")
+        if so is None:
+            return None, None
+        cn = None
+        try:
+            cert = so.getpeercert()
+        except (ValueError, ssl.SSLError):
+            cert = None
+        for rdn in (cert or {}).get("subject", ()):
+            for key, val in rdn:
+                if key == "commonName":
+                    cn = val
+        return so.version(), cn
+
+    async def smtp_STARTTLS(self, arg):
+        log_path = os.path.join(self.opts.outdir, "tls.log")
+        if self.opts.starttls_inject:
+            # The forged line must arrive in the same segment as the 220.
+            with open(log_path, "a") as f:
+                f.write("injected %d\n" % self.conn_id)
+            self._writer.write(b"220 go ahead\r\n250 injected\r\n")
+            await self._writer.drain()
+            return
+        with open(log_path, "a") as f:
+            f.write("tls %d\n" % self.conn_id)
+        await super().smtp_STARTTLS(arg)
+
 
 class Recorder:
     def __init__(self, opts):
@@ -251,6 +297,8 @@ class Recorder:
             "eml": os.path.basename(base + ".eml"),
             "raw": os.path.basename(server.raw_path),
             "tcp_reads_mail_to_data": getattr(envelope, "tcp_reads", None),
+            "tls": server.tls_info()[0],
+            "tls_peer_cn": server.tls_info()[1],
             "time": time.time(),
         }
         atomic_write(base + ".json", json.dumps(rec, indent=1) + "\n")
@@ -272,7 +320,19 @@ def main():
     ap.add_argument("--no-smtputf8", action="store_true")
     ap.add_argument("--no-8bitmime", action="store_true")
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca")
+    ap.add_argument("--starttls", action="store_true")
+    ap.add_argument("--smtps", action="store_true")
+    ap.add_argument("--starttls-inject", action="store_true")
+    ap.add_argument("--tls-only-version",
+                    choices=("1.0", "1.1", "1.2", "1.3"))
     opts = ap.parse_args()
+    if (opts.starttls or opts.smtps or opts.starttls_inject) and \
+            not (opts.tls_cert and opts.tls_key):
+        ap.error("--starttls/--smtps/--starttls-inject need --tls-cert "
+                 "and --tls-key")
 
     logging.basicConfig(filename=opts.log, level=logging.INFO,
                         format="%(asctime)s %(name)s %(message)s")
@@ -280,16 +340,36 @@ def main():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     handler = Recorder(opts)
+    tls_ctx = None
+    if opts.tls_cert:
+        tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_ctx.load_cert_chain(opts.tls_cert, opts.tls_key)
+        if opts.tls_only_version:
+            v = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                 "1.2": ssl.TLSVersion.TLSv1_2,
+                 "1.3": ssl.TLSVersion.TLSv1_3}[opts.tls_only_version]
+            if opts.tls_only_version in ("1.0", "1.1"):
+                tls_ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            tls_ctx.minimum_version = v
+            tls_ctx.maximum_version = v
+        if opts.tls_client_ca:
+            tls_ctx.load_verify_locations(opts.tls_client_ca)
+            tls_ctx.verify_mode = ssl.CERT_OPTIONAL
+    starttls = tls_ctx if (opts.starttls or opts.starttls_inject) else None
 
     def factory():
+        kw = {}
+        if starttls is not None:
+            kw = {"tls_context": starttls, "require_starttls": True}
         return CaptureSMTP(handler, opts, hostname=opts.hostname,
                            data_size_limit=opts.size,
                            enable_SMTPUTF8=not opts.no_smtputf8,
-                           decode_data=False, timeout=120, loop=loop)
+                           decode_data=False, timeout=120, loop=loop, **kw)
 
     server = loop.run_until_complete(
         loop.create_server(factory, opts.host, opts.port,
-                           reuse_address=True))
+                           reuse_address=True,
+                           ssl=tls_ctx if opts.smtps else None))
     port = server.sockets[0].getsockname()[1]
     if opts.pid_file:
         atomic_write(opts.pid_file, "%d\n" % os.getpid())
