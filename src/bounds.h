@@ -85,4 +85,34 @@
 /* Temp files and orphaned message files older than this are removed. */
 #define QUEUE_STALE_AGE		(24 * 60 * 60)
 
+/* Queue runner, bounces, mailq (runq.c, bounce.c, mailq.c). */
+/* Messages sent over one connection before the runner reconnects (some
+ * servers limit messages per connection; Postfix's default is none). */
+#define DELIVER_SESSION_MSGS_MAX	1000
+/* Original headers quoted in a bounce (text/rfc822-headers); the cut is
+ * made at a field boundary. */
+#define BOUNCE_HEADERS_MAX	(64 * 1024)
+/* Recipients described in one bounce (the rest are counted). */
+#define BOUNCE_RCPTS_MAX	100
+/* A whole bounce message: the headers above plus a report of at most
+ * BOUNCE_RCPTS_MAX recipients with the longest replies (about 9 KiB
+ * each). */
+#define BOUNCE_MAX		(BOUNCE_HEADERS_MAX + 2 * 1024 * 1024)
+/* Width bounce text lines are folded at. */
+#define BOUNCE_WRAP		76
+
+/* Authentication (secret.c, sasl.c, smtp_auth.c). */
+/* A password or an OAuth2 access token (the first line of its source);
+ * with the user name it must fit one SASL message. */
+#define SECRET_MAX		6144
+/* A password_file, and all a passwordeval command may print. */
+#define SECRET_FILE_MAX		(64 * 1024)
+#define SECRET_EVAL_OUT_MAX	(1024 * 1024)
+/* RFC 4954 4: an AUTH command (initial response included) or a
+ * response line is at most 12288 octets with its CRLF. */
+#define AUTH_LINE_MAX		12288
+/* One decoded SASL message either way, and 334 rounds in one AUTH. */
+#define SASL_MSG_MAX		8192
+#define AUTH_STEPS_MAX		16
+
 #endif /* SENDSMTP_BOUNDS_H */

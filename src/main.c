@@ -4,7 +4,10 @@
  *
  * Security: the process may run setgid (design.md 6).  Before anything is
  * opened: fds 0-2 are forced open, the umask is 077, every other fd is
- * closed and the environment is cut to a short allow-list.
+ * closed and the environment is cut to a short allow-list.  The
+ * background delivery of -odb detaches here (double fork, setsid, fds
+ * 0-2 on /dev/null) only after the message is durably queued, so the
+ * caller's exit 0 never depends on the detached process.
  */
 #include "compat.h"
 
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,7 +30,10 @@
 #include "diag.h"
 #include "envelope.h"
 #include "log.h"
+#include "mailq.h"
 #include "msg.h"
+#include "runq.h"
+#include "submit.h"
 #include "sysid.h"
 #include "util.h"
 
@@ -41,7 +48,8 @@ struct run {
 	struct config	 cfg;
 	struct sysid	 id;
 	const char	*domain;	/* cfg.domain or the host's FQDN */
-	char		*name_env;	/* $NAME, captured before the env is cut */
+	char		*name_env;	/* $NAME, kept before the env
+					 * is cut */
 };
 
 static void	 hygiene(void);
@@ -56,16 +64,26 @@ static int	 add_argv_recipients(struct run *r, struct envelope *env,
 static int	 mode_send(struct run *r);
 static int	 mode_verify(struct run *r);
 static int	 mode_info(struct run *r);
+static int	 mode_runq(struct run *r);
+static int	 detach(void);
+static void	 deliver_detached(struct run *r, struct msg *m,
+		    const char *id);
 static int	 submission_exitcode(const struct run *r,
-		    const struct envelope *env, enum outcome out,
-		    const struct diag *d);
+		    const struct envelope *env, const struct submit_result *sr);
 static void	 report_refused(const struct envelope *env);
 static void	 msg_cleanup(void *arg);
 
-/* Environment variables a caller may pass through (design.md 6). */
+/*
+ * Environment variables a caller may pass through (design.md 6).  The
+ * sanitizer options and FAKETIME (libfaketime, for the queue's backoff
+ * tests) only matter to tools that are preloaded or built in; the
+ * dynamic loader ignores LD_PRELOAD for the setgid binary, so they give
+ * a caller nothing.
+ */
 static const char *const env_allowed[] = {
 	"LANG", "LC_ALL", "LC_CTYPE", "TZ",
 	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+	"FAKETIME",
 	NULL
 };
 
@@ -77,7 +95,8 @@ hygiene(void)
 	/* A closed 0, 1 or 2 would let the next open() become stdout. */
 	for (fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
-			int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+			int nfd = open("/dev/null", fd == 0 ? O_RDONLY :
+			    O_WRONLY);
 
 			if (nfd == -1)
 				abort();
@@ -224,38 +243,47 @@ report_refused(const struct envelope *env)
 	for (i = 0; i < env->nrcpts; i++) {
 		const struct rcpt *rc = &env->rcpts[i];
 
-		if (rc->state == RCPT_PERMFAIL)
+		if (rc->state == RCPT_PERMFAIL && rc->code >= 200)
+			log_warnx("<%s> refused: %d %s", rc->addr, rc->code,
+			    rc->reply != NULL ? rc->reply : "");
+		else if (rc->state == RCPT_PERMFAIL)
 			log_warnx("<%s> refused: %s", rc->addr,
-			    rc->reply != NULL ? rc->reply : "permanent failure");
+			    rc->reply != NULL ? rc->reply :
+			    "permanent failure");
 	}
 }
 
 /*
  * The one place the delivery result becomes an exit code (compat.md 2.4).
- * Partial acceptance exits 0 unless -oep/-oeq was given explicitly, so
- * callers such as PHP do not resend to the recipients that got it.
+ * Exit 0 means we took responsibility: everything delivered, the rest
+ * durably queued, refusals bounced.  Partial acceptance exits 0 unless
+ * -oep/-oeq was given explicitly, so callers such as PHP do not resend
+ * to the recipients that got it.
  */
 static int
 submission_exitcode(const struct run *r, const struct envelope *env,
-    enum outcome out, const struct diag *d)
+    const struct submit_result *sr)
 {
+	const struct diag *d = &sr->attempt;
 	size_t i;
-	int code = 0;
+	int code = 0, told;
 
-	if (envelope_count(env, RCPT_TEMPFAIL) > 0) {
-		/* XXX until the spool lands, temporary means EX_TEMPFAIL. */
-		log_warnx("message not sent: %s", d->text);
-		return EX_TEMPFAIL;
-	}
-	if (envelope_count(env, RCPT_PERMFAIL) == 0 && out == OUTCOME_OK)
+	if (sr->queued && envelope_count(env, RCPT_TEMPFAIL) > 0)
+		log_warnx("queued as %s: %s; will retry (see mailq)", sr->id,
+		    d->text[0] != '\0' ? d->text : "temporary failure");
+	if (envelope_count(env, RCPT_PERMFAIL) == 0)
 		return 0;
 	report_refused(env);
-	if (envelope_count(env, RCPT_DONE) > 0 &&
-	    r->opts.errmode != ERRMODE_PRINT &&
-	    r->opts.errmode != ERRMODE_QUIET)
+	told = r->opts.errmode == ERRMODE_PRINT ||
+	    r->opts.errmode == ERRMODE_QUIET || sr->bounce_failed;
+	if ((envelope_count(env, RCPT_DONE) > 0 || sr->queued) && !told)
+		return 0;
+	/* -oee: the report went back by mail, which is the answer. */
+	if (r->opts.errmode == ERRMODE_BERKNET && sr->bounced)
 		return 0;
 	/* Refused after RCPT (MAIL, DATA, the dot): the reply decides. */
-	if (d->stage != STAGE_RCPT && d->exitcode != 0)
+	if (d->outcome == OUTCOME_PERMFAIL && d->stage != STAGE_RCPT &&
+	    d->exitcode != 0)
 		return d->exitcode;
 	/* Refused at RCPT: 67 only when every refusal is "unknown user". */
 	for (i = 0; i < env->nrcpts; i++) {
@@ -273,14 +301,81 @@ submission_exitcode(const struct run *r, const struct envelope *env,
 	return code != 0 ? code : EX_UNAVAILABLE;
 }
 
+/*
+ * Detach for -odb: 1 in the caller (after the middle child is reaped),
+ * 0 in the grandchild (new session, fds 0-2 on /dev/null), -1 when fork
+ * failed (the message is queued anyway; the next run delivers it).
+ */
+static int
+detach(void)
+{
+	pid_t pid;
+	int status, fd;
+
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	pid = fork();
+	if (pid == -1)
+		return -1;
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		return 1;
+	}
+	/* The middle child: leave the caller's session, fork again so the
+	 * deliverer can never get a controlling terminal. */
+	if (setsid() == -1 || (pid = fork()) == -1)
+		_exit(EX_OSERR);
+	if (pid > 0)
+		_exit(0);
+	fd = open("/dev/null", O_RDWR);
+	if (fd == -1)
+		_exit(EX_OSERR);
+	(void)dup2(fd, STDIN_FILENO);
+	(void)dup2(fd, STDOUT_FILENO);
+	(void)dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		(void)close(fd);
+	(void)chdir("/");
+	return 0;
+}
+
+/* -odb: the entry is committed; deliver it from a detached process. */
+static void
+deliver_detached(struct run *r, struct msg *m, const char *id)
+{
+	struct runq_opts o;
+	struct runq_stats st;
+	struct diag d;
+	int rc;
+
+	rc = detach();
+	if (rc == 1)
+		return;
+	if (rc == -1) {
+		log_warn("cannot start the background delivery of %s (the "
+		    "next queue run delivers it)", id);
+		return;
+	}
+	msg_discard(m);		/* the runner opens the entry itself */
+	log_set_quiet(1);
+	memset(&o, 0, sizeof(o));
+	o.only_id = id;
+	o.domain = r->domain;
+	if (runq_run(&r->cfg, &o, &st, &d) == -1)
+		log_warnx("%s", d.text);
+	exit(0);
+}
+
 static int
 mode_send(struct run *r)
 {
 	struct envelope env;
 	struct msg m;
 	struct msg_opts mo;
+	struct submit_opts so;
+	struct submit_result sr;
 	struct diag d;
-	enum outcome out;
 	char *tmpdir;
 	int rc;
 
@@ -326,9 +421,18 @@ mode_send(struct run *r)
 		    " or use -t to read them from the headers");
 		return fail(&d);
 	}
+	memset(&so, 0, sizeof(so));
+	so.mode = r->opts.delivery;
+	so.errmode = r->opts.errmode;
+	so.domain = r->domain;
 	diag_clear(&d);
-	out = deliver_message(&r->cfg, &env, &m, &d);
-	rc = submission_exitcode(r, &env, out, &d);
+	if (submit_message(&r->cfg, &so, &env, &m, &sr, &d) == -1)
+		rc = fail(&d);
+	else if (sr.detach) {
+		deliver_detached(r, &m, sr.id);
+		rc = 0;
+	} else
+		rc = submission_exitcode(r, &env, &sr);
 	log_set_cleanup(NULL, NULL);
 	msg_discard(&m);
 	envelope_free(&env);
@@ -359,6 +463,36 @@ mode_verify(struct run *r)
 	return 0;
 }
 
+/*
+ * -q, -qR, -qI (every matching entry now) and --periodic (only the
+ * entries whose retry time has come).  Deferred deliveries are not an
+ * error of the run: one line says why, and the exit code is 0.
+ */
+static int
+mode_runq(struct run *r)
+{
+	struct runq_opts o;
+	struct runq_stats st;
+	struct diag d;
+
+	memset(&o, 0, sizeof(o));
+	o.due_only = r->opts.mode == MODE_RUNQ_DUE;
+	o.rcpt_filter = r->opts.queue_rcpt;
+	o.id_filter = r->opts.queue_id;
+	o.domain = r->domain;
+	if (runq_run(&r->cfg, &o, &st, &d) == -1)
+		return fail(&d);
+	log_info("queue run: %zu seen, %zu attempted, %zu delivered, %zu "
+	    "deferred, %zu bounces, %zu busy, %zu corrupt", st.seen,
+	    st.attempted, st.delivered, st.deferred, st.bounces, st.busy,
+	    st.corrupt);
+	if (st.deferred > 0)
+		log_warnx("%zu message%s deferred: %s", st.deferred,
+		    st.deferred == 1 ? "" : "s", st.last.text[0] != '\0' ?
+		    st.last.text : "see mailq");
+	return 0;
+}
+
 /* Modes that only answer a question or have nothing to do yet. */
 static int
 mode_info(struct run *r)
@@ -366,20 +500,29 @@ mode_info(struct run *r)
 	struct diag d;
 
 	switch (r->opts.mode) {
-	case MODE_LIST:
-		/* XXX the spool issue fills this in; until then it is empty. */
-		printf("Mail queue is empty\n");
+	case MODE_LIST: {
+		struct runq_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.rcpt_filter = r->opts.queue_rcpt;
+		o.id_filter = r->opts.queue_id;
+		if (mailq_list(r->cfg.queue_dir, &o, time(NULL), stdout,
+		    &d) == -1)
+			return fail(&d);
 		return 0;
+	}
 	case MODE_COUNT:
-		printf("0\n");
+		if (mailq_count(r->cfg.queue_dir, stdout, &d) == -1)
+			return fail(&d);
 		return 0;
+	case MODE_RUNQ:
+	case MODE_RUNQ_DUE:
+		return mode_runq(r);
 	case MODE_CHECKCONF:
 		printf("%s: OK\n", r->cfg.path);
 		return 0;
 	case MODE_ALIASES:
 	case MODE_NOOP:
-	case MODE_RUNQ:
-	case MODE_RUNQ_DUE:
 		return 0;
 	default:
 		diag_set(&d, EX_USAGE, "this mode is not supported yet; see "

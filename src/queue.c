@@ -67,8 +67,8 @@
  *
  * DURABILITY.  queue_commit():
  *   1. fsync(message fd): the message's data and inode are on disk.
- *   2. tmp/ID.env: open O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC 0600, write,
- *      fsync, close (each checked): the envelope's data is on disk
+ *   2. tmp/ID.env: open O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC 0600, fchmod
+ *      0640, write, fsync, close (each checked): the envelope's data is on disk
  *      before any name in queue/ refers to it.
  *   3. rename(tmp file, queue/ID.msg), then fsync(queue/).
  *   4. rename(tmp/ID.env, queue/ID.env), then fsync(queue/).
@@ -105,13 +105,20 @@
  * SECURITY.  Spool files are input (style.md 19): ID.env is parsed by a
  * strict parser, and both files are opened with O_NOFOLLOW|O_NONBLOCK
  * and checked with fstat on the open fd before use: regular file, one
- * link (a hard link could make us mail out another file), owned by the
- * effective uid or root, not writable by group or others.  Anything else
- * is QUEUE_CORRUPT and is moved aside, never deleted.  Files are made
- * 0600 with O_EXCL; paths are built only from validated IDs.
- * XXX the owner rule means a runner running as root refuses entries
- * owned by a submitting user (the setgid binary creates them with the
- * caller's uid); see the report for the queue runner issue.
+ * link (a hard link could make us mail out another file), not writable
+ * by group or others, and owned by root, by the effective uid, or by
+ * the spool's group (the gid of queue/).  The last rule is the setgid
+ * case: the installed binary runs with the caller's uid and group
+ * sendsmtp, so an entry submitted by alice is alice:sendsmtp (the
+ * directories are setgid, so new files take their group), and a runner
+ * started as root or by another user must accept it.  Only members of
+ * that group and root can create files in queue/ (mode 2770), and the
+ * group is never a login group, so the rule admits nobody new.
+ * Anything else is QUEUE_CORRUPT and is moved aside, never deleted.
+ * Files are created 0600 with O_EXCL and made 0640 (readable by the
+ * group, so a runner holding only the sendsmtp group can read entries
+ * made by root) before they are renamed into queue/; paths are built
+ * only from validated IDs.
  *
  * This file is over 600 lines because it is the one place that knows
  * the spool layout; the pieces are small functions.
@@ -142,6 +149,8 @@
 
 #define SPOOL_FIX	"run make install or create it with mode 2770 " \
 			"root:sendsmtp"
+/* Committed files: the spool's group may read, nobody else (SECURITY). */
+#define QUEUE_FILE_MODE	0640
 
 struct queue_scan_ctx {
 	const char	*dir;
@@ -169,9 +178,9 @@ static enum queue_status queue_lock_msg(int fd, const char *path,
 		    const char *id, int lock, struct stat *st,
 		    struct diag *d);
 static enum queue_status queue_open_file(const char *path, int *fdp,
-		    struct stat *st, struct diag *d);
+		    struct stat *st, gid_t spool_gid, struct diag *d);
 static enum queue_status queue_read_env(const char *path,
-		    struct queue_entry *e, struct diag *d);
+		    struct queue_entry *e, gid_t spool_gid, struct diag *d);
 static enum queue_status queue_open_entry(const char *dir, const char *id,
 		    struct queue_entry *e, int lock, struct diag *d);
 static int	 queue_scan_one(const char *id, void *arg);
@@ -298,7 +307,7 @@ queue_fsync_dir(const char *path, struct diag *d)
 	return 0;
 }
 
-/* Create path (O_EXCL, 0600) holding data, fsynced and closed; on any
+/* Create path (O_EXCL, then mode 0640) holding data, fsynced and closed; on any
  * failure the file is unlinked. */
 static int
 queue_write_file(const char *path, const char *data, size_t len,
@@ -312,6 +321,11 @@ queue_write_file(const char *path, const char *data, size_t len,
 	    0600);
 	if (fd == -1)
 		return queue_errno(d, "create", path, errno);
+	/* Group-readable for a runner with the spool's group (SECURITY). */
+	if (fchmod(fd, QUEUE_FILE_MODE) == -1) {
+		err = errno;
+		goto fail;
+	}
 	while (off < len) {
 		n = write(fd, data + off, len - off);
 		if (n == -1 && errno == EINTR)
@@ -402,6 +416,9 @@ queue_new_id(struct msg *m, off_t *size, time_t *now, char *id,
 	if (!S_ISREG(st.st_mode))
 		return diag_set(d, EX_SOFTWARE, "cannot commit %s: not a "
 		    "regular file (internal error)", m->path);
+	/* Before the fsync, so the mode is as durable as the data. */
+	if (fchmod(m->fd, QUEUE_FILE_MODE) == -1)
+		return queue_errno(d, "set the mode of", m->path, errno);
 	if (fsync(m->fd) == -1)
 		return queue_errno(d, "sync", m->path, errno);
 	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
@@ -500,7 +517,8 @@ out:
  * on the fd.  QUEUE_OK with *fdp open, or another status with d set.
  */
 static enum queue_status
-queue_open_file(const char *path, int *fdp, struct stat *st, struct diag *d)
+queue_open_file(const char *path, int *fdp, struct stat *st, gid_t spool_gid,
+    struct diag *d)
 {
 	int fd;
 
@@ -526,10 +544,12 @@ queue_open_file(const char *path, int *fdp, struct stat *st, struct diag *d)
 	}
 	if (!S_ISREG(st->st_mode))
 		diag_set(d, EX_DATAERR, "%s is not a regular file", path);
-	else if (st->st_uid != geteuid() && st->st_uid != 0)
-		diag_set(d, EX_DATAERR, "%s is owned by uid %lu, not by uid "
-		    "%lu or root", path, (unsigned long)st->st_uid,
-		    (unsigned long)geteuid());
+	else if (st->st_uid != geteuid() && st->st_uid != 0 &&
+	    st->st_gid != spool_gid)
+		diag_set(d, EX_DATAERR, "%s is owned by uid %lu group %lu, "
+		    "not by uid %lu, root or the spool's group %lu", path,
+		    (unsigned long)st->st_uid, (unsigned long)st->st_gid,
+		    (unsigned long)geteuid(), (unsigned long)spool_gid);
 	else if (st->st_mode & (S_IWGRP | S_IWOTH))
 		diag_set(d, EX_DATAERR, "%s is writable by group or others "
 		    "(mode %03o)", path, (unsigned)(st->st_mode & 0777));
@@ -546,7 +566,8 @@ queue_open_file(const char *path, int *fdp, struct stat *st, struct diag *d)
 
 /* Open, check, read (bounded) and parse ID.env into e->env, e->meta. */
 static enum queue_status
-queue_read_env(const char *path, struct queue_entry *e, struct diag *d)
+queue_read_env(const char *path, struct queue_entry *e, gid_t spool_gid,
+    struct diag *d)
 {
 	enum queue_status st;
 	struct stat sb;
@@ -556,7 +577,7 @@ queue_read_env(const char *path, struct queue_entry *e, struct diag *d)
 	ssize_t n;
 	int fd, err = 0;
 
-	st = queue_open_file(path, &fd, &sb, d);
+	st = queue_open_file(path, &fd, &sb, spool_gid, d);
 	if (st != QUEUE_OK)
 		return st;
 	if (sb.st_size > QUEUE_ENV_MAX) {
@@ -646,7 +667,8 @@ queue_open_entry(const char *dir, const char *id, struct queue_entry *e,
 {
 	enum queue_status st;
 	struct stat mst, sb;
-	char *msg_path, *env_path;
+	char *msg_path, *env_path, *qdir;
+	gid_t spool_gid;
 	int fd = -1;
 
 	queue_entry_reset(e);
@@ -655,9 +677,17 @@ queue_open_entry(const char *dir, const char *id, struct queue_entry *e,
 		    "letters and digits)", QUEUE_ID_MAX);
 		return QUEUE_ERROR;
 	}
+	qdir = queue_path(dir, "queue", "", "");
+	if (stat(qdir, &sb) == -1) {
+		queue_errno_dir(d, "examine", qdir, errno);
+		free(qdir);
+		return QUEUE_ERROR;
+	}
+	free(qdir);
+	spool_gid = sb.st_gid;
 	msg_path = queue_path(dir, "queue", id, ".msg");
 	env_path = queue_path(dir, "queue", id, ".env");
-	st = queue_open_file(msg_path, &fd, &mst, d);
+	st = queue_open_file(msg_path, &fd, &mst, spool_gid, d);
 	if (st == QUEUE_GONE && lstat(env_path, &sb) == 0) {
 		/* the .msg goes last and comes first: never a live state */
 		diag_set(d, EX_DATAERR, "%s has no message file %s", env_path,
@@ -668,7 +698,7 @@ queue_open_entry(const char *dir, const char *id, struct queue_entry *e,
 		st = queue_lock_msg(fd, msg_path, id, lock, &mst, d);
 	if (st != QUEUE_OK)
 		goto out;
-	st = queue_read_env(env_path, e, d);
+	st = queue_read_env(env_path, e, spool_gid, d);
 	if (st != QUEUE_OK)
 		goto out;
 	if (e->meta.size != (long long)mst.st_size) {

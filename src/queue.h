@@ -73,6 +73,7 @@ int	 queue_check_dirs(const char *queue_dir, struct diag *d);
  * in queue_dir/tmp/.  The entry's ID (see queue.c) is copied to id_out
  * (idsize >= QUEUE_ID_MAX + 1).  The entry is fresh: created = now,
  * attempts 0, next_attempt 0 (due at once), no last error.
+ * Both files are made mode 0640 (the spool's group may read them).
  * On success the spool owns the file: m->path is freed and set to NULL
  * (so msg_discard() only closes it) and m->fd stays open, now naming
  * queue/ID.msg; the entry is durable (see queue.c) when this returns 0.
@@ -119,9 +120,10 @@ int	 queue_scan(const char *queue_dir,
 
 /*
  * Lock and load entry id for delivery.  Opens ID.msg (O_NOFOLLOW), checks
- * it (regular file, one link, owned by the effective uid or root, not
- * group/world writable), takes flock(LOCK_EX|LOCK_NB) on it, then opens
- * and checks ID.env the same way and parses it strictly; the stored
+ * it (regular file, one link, owned by the effective uid, root or the
+ * group of queue/, not group/world writable), takes
+ * flock(LOCK_EX|LOCK_NB) on it, then opens and checks ID.env the same
+ * way and parses it strictly; the stored
  * Size must equal the message file's size.  On QUEUE_OK the caller owns
  * e (queue_entry_free releases the lock).  Otherwise e is empty and:
  * QUEUE_BUSY (locked elsewhere), QUEUE_GONE, QUEUE_CORRUPT (d says why,

@@ -4,7 +4,9 @@
  * RFC 5321 (SMTP: greeting, EHLO/HELO, MAIL, RCPT, DATA, dot-stuffing in
  * 4.5.2, QUIT), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 6152
  * (8BITMIME), RFC 3461 (DSN: RET, ENVID as xtext, NOTIFY), RFC 6531
- * (SMTPUTF8), RFC 2034/3463 (enhanced status codes, via reply.c).
+ * (SMTPUTF8), RFC 2034/3463 (enhanced status codes, via reply.c),
+ * RFC 3207 (STARTTLS) and RFC 8314 (implicit TLS), the TLS itself in
+ * tls.c.
  *
  * Round trips for a message with a PIPELINING server: connect, greeting,
  * EHLO, MAIL+RCPT...+DATA in one write, body+dot; QUIT is sent and not
@@ -19,6 +21,15 @@
  * message can end DATA early (SMTP smuggling).  The -v trace shows
  * commands and sanitised replies, never body lines; AUTH redaction comes
  * with sasl.c.
+ *
+ * TLS (smtp_tls_begin, smtp_starttls): "tls starttls" is required, never
+ * opportunistic: STARTTLS missing from EHLO (a stripping middlebox),
+ * refused or failing ends the session before MAIL or AUTH.  Bytes that
+ * arrive with or after the 220 to STARTTLS were not protected by TLS and
+ * could be forged replies (CVE-2011-0411 class): the session is aborted,
+ * not just the bytes dropped, since a server or path doing that is not
+ * to be trusted.  After the handshake everything learnt in clear (the
+ * EHLO extensions) is forgotten and EHLO is sent again.
  *
  * Size: this file is larger than most because it holds the whole state
  * machine plus the pure pieces it drives (command builders, dot filter,
@@ -49,6 +60,7 @@
 #include "log.h"
 #include "reply.h"
 #include "smtp.h"
+#include "smtp_auth.h"
 #include "util.h"
 
 /* A command waiting for its reply. */
@@ -85,6 +97,14 @@ struct smtp_txn {
 static int	smtp_start(struct smtp_session *s, struct diag *d);
 static int	smtp_hello(struct smtp_session *s, struct reply *r,
 		    struct diag *d);
+static int	smtp_tls_begin(struct smtp_session *s, int implicit,
+		    struct diag *d);
+static int	smtp_starttls(struct smtp_session *s, struct reply *r,
+		    struct diag *d);
+static void	smtp_greeting_hint(struct smtp_session *s, struct diag *d);
+static void	smtp_tls_setup(struct smtp_session *s,
+		    const struct smtp_params *p);
+static int	smtp_tls_ctx(struct smtp_session *s, struct diag *d);
 static int	smtp_command(struct smtp_session *s, const struct buf *line,
 		    struct diag *d);
 static int	smtp_simple(struct smtp_session *s, const char *verb,
@@ -502,6 +522,121 @@ smtp_hello(struct smtp_session *s, struct reply *r, struct diag *d)
 	return 0;
 }
 
+/* ================================================================ TLS */
+
+/* The TLS mode and settings; without settings, verify by default. */
+static void
+smtp_tls_setup(struct smtp_session *s, const struct smtp_params *p)
+{
+	s->tls_mode = p->tls;
+	memset(&s->tls_cfg, 0, sizeof(s->tls_cfg));
+	s->tls_cfg.verify = 1;
+	if (p->tls_cfg != NULL)
+		s->tls_cfg = *p->tls_cfg;
+}
+
+/*
+ * The TLS credentials, built on first use: a connection that never gets
+ * as far as TLS costs no trust store load.
+ */
+static int
+smtp_tls_ctx(struct smtp_session *s, struct diag *d)
+{
+	if (s->tls_ctx == NULL &&
+	    tls_ctx_new(&s->tls_ctx, &s->tls_cfg, d) == -1) {
+		s->broken = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Handshake: implicit TLS at connect, or after the 220 to STARTTLS. */
+static int
+smtp_tls_begin(struct smtp_session *s, int implicit, struct diag *d)
+{
+	conn_stage(&s->conn, STAGE_STARTTLS);
+	if (smtp_tls_ctx(s, d) == -1)
+		return -1;
+	if (tls_start(s->tls_ctx, &s->conn, implicit, &s->tls, d) == -1) {
+		s->broken = 1;
+		return -1;
+	}
+	s->tls_active = 1;
+	if (log_is_verbose()) {
+		char line[200];
+
+		(void)snprintf(line, sizeof(line), "[TLS: %s]",
+		    tls_session_desc(s->tls));
+		log_trace("==", line, strlen(line));
+	}
+	return 0;
+}
+
+/*
+ * RFC 3207: STARTTLS after the first EHLO, the handshake, and EHLO again.
+ * r is scratch space.  Required: every failure ends the session.
+ */
+static int
+smtp_starttls(struct smtp_session *s, struct reply *r, struct diag *d)
+{
+	size_t junk;
+
+	if (!s->esmtp || !s->caps.starttls) {
+		s->broken = 1;
+		return diag_temp(d, STAGE_STARTTLS, "%s port %d: the server "
+		    "does not offer STARTTLS (possibly stripped by a "
+		    "middlebox); refusing to send in clear. Fix the server "
+		    "or, for a trusted network only, set \"tls off\"%s",
+		    s->conn.host, s->conn.port, s->conn.port == 465 ?
+		    " (port 465 expects implicit TLS: \"tls smtps\")" : "");
+	}
+	/* A TLS setting error shows before the server expects a handshake. */
+	if (smtp_tls_ctx(s, d) == -1 ||
+	    smtp_simple(s, "STARTTLS", NULL, STAGE_STARTTLS, r, d) == -1)
+		return -1;
+	if (r->code != 220) {
+		smtp_reply_diag(s, d, STAGE_STARTTLS, r, NULL);
+		(void)strlcat(d->text, "; the server refused STARTTLS, so "
+		    "nothing was sent (\"tls starttls\" never falls back to "
+		    "plaintext)", sizeof(d->text));
+		s->broken = 1;
+		return -1;
+	}
+	junk = conn_pending(&s->conn);
+	if (junk != 0) {
+		s->broken = 1;
+		return diag_temp(d, STAGE_STARTTLS, "%s port %d sent %zu "
+		    "unexpected byte(s) of plaintext after its 220 reply to "
+		    "STARTTLS (a response injection attack or a broken "
+		    "server); aborted before TLS, nothing was sent. Report "
+		    "it to the server's administrator", s->conn.host,
+		    s->conn.port, junk);
+	}
+	if (smtp_tls_begin(s, 0, d) == -1)
+		return -1;
+	/* Forget what was said in clear; ask again under TLS. */
+	ehlo_caps_init(&s->caps);
+	s->esmtp = 0;
+	return smtp_hello(s, r, d);
+}
+
+/* No usable greeting in plaintext: perhaps the port wants TLS first. */
+static void
+smtp_greeting_hint(struct smtp_session *s, struct diag *d)
+{
+	if (s->tls_active || d->text[0] == '\0')
+		return;
+	if (s->conn.port == 465)
+		(void)strlcat(d->text, "; port 465 expects implicit TLS: set "
+		    "\"tls smtps\"", sizeof(d->text));
+	else if (s->conn.stage == STAGE_GREETING)
+		(void)strlcat(d->text, "; if this port expects implicit TLS "
+		    "(the server waits for a TLS handshake), set \"tls "
+		    "smtps\"", sizeof(d->text));
+}
+
+/* ============================================================ greeting */
+
 static int
 smtp_start(struct smtp_session *s, struct diag *d)
 {
@@ -510,11 +645,11 @@ smtp_start(struct smtp_session *s, struct diag *d)
 	int rc = -1;
 
 	reply_init(&r);
+	if (s->tls_mode == SMTP_TLS_SMTPS && smtp_tls_begin(s, 1, d) == -1)
+		goto out;
 	conn_stage(&s->conn, STAGE_GREETING);
 	if (smtp_read_reply(s, &r, d) == -1) {
-		if (s->conn.port == 465 && d->text[0] != '\0')
-			(void)strlcat(d->text, "; port 465 expects implicit "
-			    "TLS: set \"tls smtps\"", sizeof(d->text));
+		smtp_greeting_hint(s, d);
 		goto out;
 	}
 	if (r.code != 220) {
@@ -535,6 +670,12 @@ smtp_start(struct smtp_session *s, struct diag *d)
 		goto out;
 	}
 	rc = smtp_hello(s, &r, d);
+	if (rc == 0 && s->tls_mode == SMTP_TLS_STARTTLS)
+		rc = smtp_starttls(s, &r, d);
+	/* RFC 4954: AUTH after (TLS and) EHLO, before any MAIL. */
+	if (rc == 0 && s->auth != NULL)
+		rc = smtp_auth(s, s->auth, s->tls_active, d);
+	s->auth = NULL;
 out:
 	reply_free(&r);
 	return rc;
@@ -546,6 +687,8 @@ smtp_open(struct smtp_session *s, const struct smtp_params *p,
 {
 	memset(s, 0, sizeof(*s));
 	s->helo_cfg = p->helo;
+	s->auth = p->auth;
+	smtp_tls_setup(s, p);
 	diag_clear(d);
 	if (conn_open(&s->conn, p->host, p->port, p->timeout, d) == -1) {
 		s->broken = 1;
@@ -560,6 +703,8 @@ smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
 {
 	memset(s, 0, sizeof(*s));
 	s->helo_cfg = p->helo;
+	s->auth = p->auth;
+	smtp_tls_setup(s, p);
 	diag_clear(d);
 	conn_attach(&s->conn, fd, p->host, p->port, p->timeout);
 	return smtp_start(s, d);
@@ -568,7 +713,10 @@ smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
 void
 smtp_close(struct smtp_session *s)
 {
-	conn_close(&s->conn);
+	conn_close(&s->conn);		/* ends the TLS session first */
+	s->tls = NULL;
+	tls_ctx_free(s->tls_ctx);	/* the session used it until now */
+	s->tls_ctx = NULL;
 	s->broken = 1;
 }
 

@@ -8,7 +8,9 @@
  *	smtp_quit()      QUIT without waiting for the reply, close
  *	smtp_close()     close without QUIT (after a failure)
  *
- * Later issues add STARTTLS / implicit TLS and AUTH inside smtp_open().
+ * TLS (tls.c) happens inside smtp_open(): implicit TLS before the
+ * greeting, or STARTTLS after the first EHLO followed by a second EHLO.
+ * A later issue adds AUTH there too.
  * The pure pieces (command builders, the dot-stuffing filter, the EHLO
  * name choice) are public so unit tests and fuzzers can reach them.
  */
@@ -24,31 +26,65 @@
 #include "diag.h"
 #include "envelope.h"
 #include "reply.h"
+#include "tls.h"
+
+struct smtp_auth_params;		/* smtp_auth.h */
+
+/* How the session is protected (style.md 22; config's enum tls_mode). */
+enum smtp_tls {
+	SMTP_TLS_NONE = 0,	/* plaintext ("tls off") */
+	SMTP_TLS_STARTTLS,	/* RFC 3207, required: never falls back */
+	SMTP_TLS_SMTPS		/* RFC 8314 implicit TLS */
+};
 
 struct smtp_params {
 	const char	*host;		/* smarthost name or address */
 	int		 port;
 	int		 timeout;	/* seconds per stage; <= 0 means 60 */
 	const char	*helo;		/* EHLO name; NULL = this host's FQDN */
+	enum smtp_tls	 tls;		/* zero: plaintext */
+	const struct tls_config *tls_cfg; /* required unless SMTP_TLS_NONE;
+					 * copied by smtp_open (its strings
+					 * must outlive the session) */
+	/* AUTH after (TLS and) EHLO, before MAIL; NULL = none.  Used only
+	 * during smtp_open (smtp_auth.h). */
+	const struct smtp_auth_params *auth;
 };
 
 struct smtp_session {
 	struct conn	 conn;
 	char		 helo[HELO_NAME_MAX + 1];
 	const char	*helo_cfg;	/* params->helo (not owned) */
+	const struct smtp_auth_params *auth; /* params->auth, during open */
 	struct ehlo_caps caps;
 	int		 esmtp;		/* EHLO accepted (else HELO) */
 	int		 broken;	/* connection unusable: no more I/O */
 	int		 need_rset;	/* the server may hold an open MAIL */
 	int		 warned_dsn;	/* "no DSN" said once per session */
+	/* TLS (tls.c): */
+	enum smtp_tls	 tls_mode;
+	struct tls_config tls_cfg;	/* copy of params->tls_cfg */
+	struct tls_ctx	*tls_ctx;	/* owned; freed by smtp_close() */
+	struct tls_session *tls;	/* owned by conn's transport: valid
+					 * while conn.fd != -1 */
+	int		 tls_active;	/* 1 once the handshake succeeded and
+					 * the server was verified: from here
+					 * every byte is encrypted.  AUTH must
+					 * check it (auth_plaintext). */
 };
 
 /*
  * Connect to p->host:p->port and greet: read the 220 banner, send EHLO
- * (HELO when EHLO gets 500 or 502), record the extensions.  Returns 0,
- * or -1 with d set: connection/DNS trouble and 4xx/5xx at greeting or
- * EHLO are TEMPFAIL (design.md 3).  Call smtp_close() or smtp_quit()
- * afterwards in every case.
+ * (HELO when EHLO gets 500 or 502), record the extensions.  With
+ * SMTP_TLS_SMTPS the TLS handshake comes first; with SMTP_TLS_STARTTLS
+ * the first EHLO is followed by STARTTLS, the handshake and a second
+ * EHLO whose extensions replace the first ones.  Returns 0 (then
+ * s->tls_active is 1 unless p->tls is SMTP_TLS_NONE), or -1 with d set:
+ * connection/DNS trouble, 4xx/5xx at greeting, EHLO or STARTTLS, STARTTLS
+ * not offered, plaintext injected after the STARTTLS reply, and every
+ * TLS failure (tls_start) are TEMPFAIL (design.md 3).  Nothing but EHLO
+ * and STARTTLS is ever sent in clear in the TLS modes.  Call smtp_close()
+ * or smtp_quit() afterwards in every case.
  */
 int	 smtp_open(struct smtp_session *s, const struct smtp_params *p,
 	    struct diag *d);
@@ -77,7 +113,7 @@ int	 smtp_send(struct smtp_session *s, struct envelope *env, int fd,
 
 /* Send QUIT (without waiting for 221) unless broken, then close. */
 void	 smtp_quit(struct smtp_session *s);
-/* Close the connection at once; idempotent. */
+/* Close the connection at once, free the TLS state; idempotent. */
 void	 smtp_close(struct smtp_session *s);
 
 /*

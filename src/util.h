@@ -14,7 +14,7 @@ void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
 void	*xreallocarray(void *ptr, size_t nmemb, size_t size);
 char	*xstrdup(const char *s);
-/* Copy of the first n bytes of s, NUL-terminated. */
+/* Copy of at most the first n bytes of s (stopping at a NUL). */
 char	*xstrndup(const char *s, size_t n);
 /* Formatted string in newly allocated memory. */
 char	*xasprintf(const char *fmt, ...)

@@ -200,3 +200,141 @@ have_postfix()
 	printf 'note: not root or no postfix: skipping the Postfix leg\n'
 	return 1
 }
+
+# ------------------------------------------------------------ SASL (AUTH)
+
+# postfix_enable_sasl NAME USER PASS "MECH ..." [REALM]: turn on Cyrus SASL
+# AUTH in the running instance NAME: users in a private sasldb2
+# ($T/pf-NAME/conf/sasl/sasldb2, made with saslpasswd2; PASS is stored in the
+# clear, which CRAM-MD5 and SCRAM need), the mechanisms offered limited
+# to MECH... ("mech_list"), and relaying only for authenticated clients
+# (so mail that arrives proves AUTH worked).  Call it between
+# postfix_prepare and postfix_run, or on a running instance (then it
+# reloads Postfix and waits until EHLO offers AUTH).  USER authenticates without a realm; the
+# realm (default "test.realm") is smtpd_sasl_local_domain.  Debian's
+# Postfix reads the Cyrus settings from CONFDIR/sasl/smtpd.conf (its
+# cyrus_sasl_config_path is not enough), so everything lives there.
+postfix_enable_sasl()
+{
+	_sn=$1
+	_su=$2
+	_sp=$3
+	_sm=$4
+	_sr=${5:-test.realm}
+	_sd=$T/pf-$_sn
+	_sc=$_sd/conf/sasl
+	command -v saslpasswd2 >/dev/null 2>&1 ||
+	    skip "saslpasswd2 is not installed (package sasl2-bin)"
+	mkdir -p "$_sc"
+	chmod 0755 "$_sc"
+	if ! printf '%s\n' "$_sp" | saslpasswd2 -p -c -f "$_sc/sasldb2" \
+	    -u "$_sr" "$_su"; then
+		fail "saslpasswd2 could not add $_su@$_sr"
+	fi
+	chown postfix "$_sc/sasldb2"
+	chmod 0600 "$_sc/sasldb2"
+	cat >"$_sc/smtpd.conf" <<EOT
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: $_sc/sasldb2
+mech_list: $_sm
+EOT
+	chmod 0644 "$_sc/smtpd.conf"
+	cat >>"$_sd/conf/main.cf" <<EOT
+# SASL, added by postfix_enable_sasl
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = cyrus
+smtpd_sasl_path = smtpd
+smtpd_sasl_local_domain = $_sr
+smtpd_sasl_security_options = noanonymous
+smtpd_sasl_tls_security_options = noanonymous
+smtpd_relay_restrictions = permit_sasl_authenticated, reject
+smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+EOT
+	# Between postfix_prepare and postfix_run there is nothing to reload.
+	if postfix -c "$_sd/conf" status >/dev/null 2>&1; then
+		postfix -c "$_sd/conf" reload >/dev/null 2>&1 ||
+		    fail "postfix reload failed (see $_sd/maillog)"
+		_postfix_wait_ehlo "$_sd" AUTH
+	fi
+}
+
+# postfix_sasl_add_user NAME USER PASS [REALM]: another sasldb2 user.
+postfix_sasl_add_user()
+{
+	if ! printf '%s\n' "$3" | saslpasswd2 -p -c \
+	    -f "$T/pf-$1/conf/sasl/sasldb2" -u "${4:-test.realm}" "$2"; then
+		fail "saslpasswd2 could not add $2"
+	fi
+}
+
+# _postfix_wait_ehlo PFDIR KEYWORD: wait (10 s) until the instance's
+# smtpd listener offers KEYWORD in its EHLO reply (after a reload).
+_postfix_wait_ehlo()
+{
+	_wp=$(cat "$1/port")
+	"$PY" - "$_wp" "$2" <<'EOT' || fail "postfix does not offer $2 after reload (see $1/maillog)"
+import socket, sys, time
+port, kw = int(sys.argv[1]), sys.argv[2].upper()
+end = time.time() + 10
+while time.time() < end:
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        f = s.makefile("rwb")
+        f.readline()
+        f.write(b"EHLO probe.test\r\n"); f.flush()
+        lines = []
+        while True:
+            l = f.readline()
+            if not l:
+                break
+            lines.append(l.decode("ascii", "replace").upper())
+            if l[3:4] == b" ":
+                break
+        f.write(b"QUIT\r\n"); f.flush()
+        s.close()
+        if any(l[4:].startswith(kw) for l in lines):
+            sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+EOT
+}
+
+# ------------------------------------------------------------ TLS (issue 3)
+
+# SPORT=$(postfix_enable_tls NAME CERT KEY [CAFILE]): give the running
+# instance NAME a server certificate: STARTTLS on its smtpd port
+# (smtpd_tls_security_level = may) and a new implicit-TLS port
+# (smtpd_tls_wrappermode, "encrypt"), whose number is printed.  With
+# CAFILE it asks clients for a certificate (smtpd_tls_ask_ccert) and
+# verifies it against CAFILE; the Received: header it adds names the
+# protocol and the client certificate ("Client CN ... (verified OK)").
+postfix_enable_tls()
+{
+	_tn=$1
+	_td=$T/pf-$_tn
+	[ -d "$_td/conf" ] || fail "postfix_enable_tls: no instance $_tn"
+	{
+		printf 'smtpd_tls_security_level = may\n'
+		printf 'smtpd_tls_cert_file = %s\n' "$2"
+		printf 'smtpd_tls_key_file = %s\n' "$3"
+		printf 'smtpd_tls_loglevel = 1\n'
+		printf 'smtpd_tls_received_header = yes\n'
+		if [ -n "${4:-}" ]; then
+			printf 'smtpd_tls_CAfile = %s\n' "$4"
+			printf 'smtpd_tls_ask_ccert = yes\n'
+		fi
+	} >>"$_td/conf/main.cf"
+	_ts=$(freeport)
+	printf '127.0.0.1:%s inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt\n' \
+	    "$_ts" >>"$_td/conf/master.cf"
+	postfix -c "$_td/conf" reload >>"$_td/start.log" 2>&1 ||
+	    { cat "$_td/start.log" "$_td/maillog" >&2 2>/dev/null;
+	      fail "postfix reload with TLS failed"; }
+	wait_port "$_ts" 10 ||
+	    { cat "$_td/maillog" >&2 2>/dev/null;
+	      fail "private postfix is not listening on $_ts (smtps)"; }
+	printf '%s\n' "$_ts"
+}

@@ -2,23 +2,28 @@
 # t_faults: scripted server faults -> sendsmtp's exit code and its ONE
 # stderr line naming the cause (design.md 3 and 7, compat.md 2.4).
 #
-# Until the spool exists a temporary failure exits 75 (EX_TEMPFAIL).  Once
-# hybrid delivery queues, set TEMPFAIL_RC=0 here and check the queue.
+# A temporary failure is queued in hybrid mode: exit 0, and the stderr line
+# says "queued as ID" with the cause; mailq then lists the message.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 require_sendsmtp
 require_aiosmtpd
 
-TEMPFAIL_RC=${IT_TEMPFAIL_RC:-75}
 printf 'Subject: fault test\n\nbody\n' >"$T/msg"
 n=0
 
 # fault SCENARIO WANT_RC ERE [fault_server options...] [-- sendsmtp args]
 # Runs one message against a fresh fault server; checks the exit code, one
 # stderr line matching ERE, and how many messages the server accepted.
+# WANT_RC "queued" means a temporary failure: exit 0 and one queue entry.
 fault()
 {
 	_sc=$1
 	_want=$2
+	_queued=0
+	if [ "$_want" = queued ]; then
+		_want=0
+		_queued=1
+	fi
 	_re=$3
 	shift 3
 	_fo=
@@ -45,6 +50,12 @@ fault()
 	else
 		assert_empty "$T/err" "$_sc: stderr is empty"
 	fi
+	if [ "$_queued" = 1 ]; then
+		assert_file_contains "$T/err" 'queued as' "$_sc: queued"
+		n_queued=$(ls "$T/spool/queue" | grep -c '\.env$' || true)
+		[ "$n_queued" = 1 ] || fail "$_sc: $n_queued entries queued, want 1"
+		rm -f "$T/spool/queue/"*
+	fi
 	if [ "$_el" -gt 15 ]; then
 		fail "$_sc: took ${_el}s (timeout is 2s per stage)"
 	fi
@@ -52,27 +63,27 @@ fault()
 	D=$T/f$n
 }
 
-fault greet421 "$TEMPFAIL_RC" '421|not available'
+fault greet421 queued '421|not available'
 assert_msg_count "$D" 0 "greet421: nothing accepted"
-fault greet554 "$TEMPFAIL_RC" '554|no smtp service'
-fault ehlo421 "$TEMPFAIL_RC" '421|busy'
-fault mail450 "$TEMPFAIL_RC" '450|temporarily'
+fault greet554 queued '554|no smtp service'
+fault ehlo421 queued '421|busy'
+fault mail450 queued '450|temporarily'
 fault mail550 69 '550|rejected'
 assert_msg_count "$D" 0 "mail550: nothing accepted"
 fault rcpt550 67 '5\.1\.1|unknown'
 assert_msg_count "$D" 0 "rcpt550: nothing accepted"
 fault rcpt554 69 '554|relay'
-fault rcpt450 "$TEMPFAIL_RC" '450|busy'
+fault rcpt450 queued '450|busy'
 fault data554 69 '554|no valid recipients'
-fault data451 "$TEMPFAIL_RC" '451|try again'
-fault eod451 "$TEMPFAIL_RC" '451|queue file'
+fault data451 queued '451|try again'
+fault eod451 queued '451|queue file'
 fault eod552 65 '552|size'
 fault eod554 69 '554|spam'
-fault close_mid_data "$TEMPFAIL_RC" 'clos|lost|reset|eof|disconnect|connection'
+fault close_mid_data queued 'clos|lost|reset|eof|disconnect|connection'
 assert_msg_count "$D" 0 "close mid-DATA: nothing accepted"
-fault stall_greeting "$TEMPFAIL_RC" 'tim'
-fault stall_mail "$TEMPFAIL_RC" 'tim'
-fault stall_eod "$TEMPFAIL_RC" 'tim'
+fault stall_greeting queued 'tim'
+fault stall_mail queued 'tim'
+fault stall_eod queued 'tim'
 
 # Partial acceptance: one good, one unknown recipient.  Without -oe* the
 # message went out, so exit 0 (compat.md 2.4) with the reject on stderr;

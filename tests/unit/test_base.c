@@ -64,7 +64,16 @@ START_TEST(util_strings)
 {
 	char s[] = " \t trim me \t";
 
+	char *p;
+
 	ck_assert_str_eq(str_trim(s), "trim me");
+	/* xstrndup stops at a NUL: never reads past a shorter string */
+	p = xstrndup("ab\0cd", 5);
+	ck_assert_str_eq(p, "ab");
+	free(p);
+	p = xstrndup("abcdef", 3);
+	ck_assert_str_eq(p, "abc");
+	free(p);
 	ck_assert_int_eq(ascii_strcasecmp("Example.COM", "example.com"), 0);
 	ck_assert_int_ne(ascii_strcasecmp("a", "b"), 0);
 	ck_assert_int_eq(has_crlf_nul("abc", 3), 0);

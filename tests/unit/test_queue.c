@@ -662,9 +662,16 @@ START_TEST(commit_leaves_one_entry)
 	(void)snprintf(want, sizeof(want), "%s.env %s.msg", id, id);
 	assert_ls(spool, "queue", want);
 	assert_ls(spool, "corrupt", "");
+	/* 0640: the spool's group may read, nobody may write but us. */
 	p = qpath(spool, "queue", id, ".env");
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_msg((st.st_mode & 0777) == 0600, "mode %o", st.st_mode);
+	ck_assert_msg((st.st_mode & 0777) == 0640, ".env mode: got %o, want "
+	    "640", st.st_mode & 0777);
+	free(p);
+	p = qpath(spool, "queue", id, ".msg");
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_msg((st.st_mode & 0777) == 0640, ".msg mode: got %o, want "
+	    "640", st.st_mode & 0777);
 	free(p);
 
 	ck_assert_int_eq(queue_load(spool, id, &e, &d), QUEUE_OK);
@@ -943,6 +950,55 @@ START_TEST(remove_then_gone)
 }
 END_TEST
 
+/*
+ * Owner rule: an entry owned by another uid is accepted when its group is
+ * the spool's (the setgid submitter's files) and refused otherwise; the
+ * refusal names the owner.  Needs root for chown.
+ */
+static const struct {
+	int		 same_group;	/* chown to the group of queue/ */
+	enum queue_status want;
+} owners[] = {
+	{ 1, QUEUE_OK },
+	{ 0, QUEUE_CORRUPT },
+};
+
+START_TEST(owner_by_spool_group)
+{
+	struct queue_entry e;
+	struct diag d;
+	struct stat qs;
+	char id[QUEUE_ID_MAX + 1];
+	char *spool, *p, *q;
+	enum queue_status st;
+	gid_t gid;
+
+	if (geteuid() != 0)
+		return;		/* chown needs root; CI runs as root */
+	spool = make_spool();
+	commit_one(spool, id);
+	q = xasprintf("%s/queue", spool);
+	ck_assert_int_eq(stat(q, &qs), 0);
+	gid = owners[_i].same_group ? qs.st_gid : qs.st_gid + 4242;
+	p = qpath(spool, "queue", id, ".env");
+	ck_assert_int_eq(chown(p, 65534, gid), 0);
+	free(p);
+	p = qpath(spool, "queue", id, ".msg");
+	ck_assert_int_eq(chown(p, 65534, gid), 0);
+	free(p);
+	diag_clear(&d);
+	st = queue_lock(spool, id, &e, &d);
+	ck_assert_msg(st == owners[_i].want, "case %d: got %d (%s), want %d",
+	    _i, st, d.text, owners[_i].want);
+	if (st != QUEUE_OK)
+		ck_assert_msg(strstr(d.text, "owned by uid 65534") != NULL,
+		    "diag does not name the owner: %s", d.text);
+	queue_entry_free(&e);
+	free(q);
+	rm_spool(spool);
+}
+END_TEST
+
 /* ------------------------------------------------------------ corrupt */
 
 enum spoil { SPOIL_NO_END, SPOIL_HARDLINK, SPOIL_ENV_SYMLINK,
@@ -1008,7 +1064,9 @@ START_TEST(corrupt_entries_move_aside)
 		}
 		break;
 	case SPOIL_OWNER:
-		ck_assert_int_eq(chown(envp, 65534, 65534), 0);
+		/* Another uid and a group other than the spool's. */
+		ck_assert_int_eq(stat(spool, &sb), 0);
+		ck_assert_int_eq(chown(envp, 65534, sb.st_gid + 4242), 0);
 		break;
 	case SPOIL_GROUP_WRITABLE:
 		ck_assert_int_eq(chmod(msgp, 0620), 0);
@@ -1244,6 +1302,8 @@ queue_suite(void)
 	tcase_add_test(sp, lock_twice_is_busy);
 	tcase_add_test(sp, update_rewrites_and_keeps_lock);
 	tcase_add_test(sp, remove_then_gone);
+	tcase_add_loop_test(sp, owner_by_spool_group, 0,
+	    (int)NELEM(owners));
 	tcase_add_loop_test(sp, corrupt_entries_move_aside, 0,
 	    (int)NELEM(spoils));
 	tcase_add_test(sp, list_counts_env_files_only);

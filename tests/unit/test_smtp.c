@@ -476,7 +476,8 @@ env_make(struct envelope *env, const char *sender, const char **rcpts)
 }
 
 static const struct smtp_params params = {
-	"mx.test", 587, 5, "client.example"
+	.host = "mx.test", .port = 587, .timeout = 5,
+	.helo = "client.example"
 };
 
 #define GREET		"220 mx.test ESMTP\r\n"
@@ -1315,22 +1316,32 @@ START_TEST(deliver_connect_refused)
 }
 END_TEST
 
-START_TEST(deliver_tls_not_yet)
+/* "tls starttls" (the default) never falls back to plaintext. */
+START_TEST(deliver_starttls_required)
 {
+	static const struct step steps[] = {
+		{ NULL, GREET, OP_NONE },
+		{ EHLO, CAPS_PIPE, OP_NONE },
+	};
 	static const char *rcpts[] = { "a@x", NULL };
 	struct config cfg;
 	struct envelope env;
+	struct server sv;
 	struct msg m;
 	struct diag d;
+	int port;
 
-	deliver_setup(&cfg, &m, "x\r\n", 1);
+	port = server_start_tcp(&sv, steps, NSTEPS(steps));
+	deliver_setup(&cfg, &m, "x\r\n", port);
 	cfg.tls = TLS_MODE_STARTTLS;
 	env_make(&env, "s@x", rcpts);
 	ck_assert_int_eq(deliver_message(&cfg, &env, &m, &d),
 	    OUTCOME_TEMPFAIL);
+	server_wait(&sv, "");
+	close(sv.lfd);
 	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_ptr_nonnull(strstr(d.text, "set \"tls off\""));
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, "TLS is not implemented yet");
+	ck_assert_ptr_nonnull(strstr(d.text, "does not offer STARTTLS"));
+	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, "127.0.0.1 port");
 	deliver_teardown(&cfg, &m, &env);
 }
 END_TEST
@@ -1374,7 +1385,7 @@ smtp_suite(void)
 	tcase_add_test(ts, deliver_ok_over_tcp);
 	tcase_add_test(ts, deliver_all_unknown_users);
 	tcase_add_test(ts, deliver_connect_refused);
-	tcase_add_test(ts, deliver_tls_not_yet);
+	tcase_add_test(ts, deliver_starttls_required);
 	suite_add_tcase(s, ts);
 	return s;
 }
