@@ -1,0 +1,354 @@
+/*
+ * dkim_check.c - the DKIM part of "sendsmtp --check": the DNS TXT record
+ * to publish for each configured key, and whether DNS already has it.
+ *
+ * RFC 6376 3.6.1 (the key record: v=DKIM1, k=, p=), 3.6.2.2 (the record
+ * is the concatenation of the TXT strings), 6.1.2 (SELECTOR._domainkey.
+ * DOMAIN); RFC 8463 4.2 (k=ed25519, p= is the raw 32-byte key); RFC 1035
+ * 3.3.14 (a TXT character-string holds at most 255 octets, so a long
+ * record is written as several strings).
+ *
+ * Security: the key files are read under the same rules as for signing
+ * (dkim_key_load) and only the public half is printed.  DNS answers are
+ * untrusted: they are parsed with the resolver's ns_* functions, every
+ * string is bounded, and only printable ASCII is echoed.  The lookup
+ * must not stall --check: one try with a short timeout, and when the
+ * root zone does not resolve, DNS counts as unavailable for every key.
+ */
+#include "compat.h"
+
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <resolv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "config.h"
+#include "crypto.h"
+#include "diag.h"
+#include "dkim.h"
+#include "util.h"
+
+/* Seconds per DNS try; one try only. */
+#define DKIM_DNS_TIMEOUT	2
+/* A TXT record we look at (the concatenated strings). */
+#define DKIM_TXT_MAX		4096
+
+enum dkim_status { DS_OK, DS_MISSING, DS_MISMATCH, DS_UNCHECKED, DS_ERROR };
+
+static const char *const dkim_status_name[] = {
+	"ok", "missing", "mismatch", "unchecked", "error"
+};
+
+/* What we know about one key. */
+struct dkim_item {
+	char		 selector[ADDR_DOMAIN_MAX + 1];
+	char		 path[CONF_LINE_MAX];
+	char		 name[2 * ADDR_DOMAIN_MAX + 16];
+	const char	*alg;
+	unsigned	 bits;
+	struct buf	 record;
+	enum dkim_status status;
+	char		 detail[DIAG_TEXT_MAX];
+};
+
+/* The resolver, opened once; usable == 0 means "DNS unavailable". */
+struct dkim_dns {
+	struct __res_state st;
+	int		 open;
+	int		 usable;
+};
+
+static void	dkim_dns_open(struct dkim_dns *dns);
+static int	dkim_txt_of(ns_msg *msg, ns_rr *rr, char *out, size_t size);
+static int	dkim_tag(const char *rec, const char *tag, char *out,
+		    size_t size);
+static void	dkim_lookup(struct dkim_dns *dns, struct dkim_item *it);
+static void	dkim_item_fill(const struct config *cfg,
+		    struct dkim_item *it, struct dkim_dns *dns, int use_dns);
+static void	dkim_print_zone(FILE *out, const struct dkim_item *it);
+static void	dkim_print_json_str(FILE *out, const char *s);
+static void	dkim_print_json(FILE *out, const struct config *cfg,
+		    const struct dkim_item *it, int first);
+static void	dkim_print_text(FILE *out, const struct dkim_item *it);
+
+/* ------------------------------------------------ DNS */
+
+static void
+dkim_dns_open(struct dkim_dns *dns)
+{
+	unsigned char ans[512];
+
+	memset(dns, 0, sizeof(*dns));
+	if (res_ninit(&dns->st) != 0)
+		return;
+	dns->open = 1;
+	dns->st.retrans = DKIM_DNS_TIMEOUT;
+	dns->st.retry = 1;
+	/* Any working resolver knows the root servers. */
+	dns->usable = res_nquery(&dns->st, ".", ns_c_in, ns_t_ns, ans,
+	    sizeof(ans)) > 0;
+}
+
+/* The strings of one TXT record, concatenated (non-printables as '?'). */
+static int
+dkim_txt_of(ns_msg *msg, ns_rr *rr, char *out, size_t size)
+{
+	const unsigned char *p = ns_rr_rdata(*rr);
+	const unsigned char *end = p + ns_rr_rdlen(*rr);
+	size_t o = 0, n, i;
+
+	(void)msg;
+	while (p < end) {
+		n = *p++;
+		if (n > (size_t)(end - p) || o + n >= size)
+			return -1;
+		for (i = 0; i < n; i++)
+			out[o++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] :
+			    '?';
+		p += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The value of tag in a tag=value list, blanks removed; 0 or -1. */
+static int
+dkim_tag(const char *rec, const char *tag, char *out, size_t size)
+{
+	size_t tl = strlen(tag), o = 0;
+	const char *p = rec, *q;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		q = strncmp(p, tag, tl) == 0 ? p + tl + strspn(p + tl, " \t") :
+		    p;
+		if (*q != '=' || q == p) {
+			p += strcspn(p, ";");
+			continue;
+		}
+		for (q++; *q != '\0' && *q != ';'; q++) {
+			if (*q == ' ' || *q == '\t')
+				continue;
+			if (o + 1 >= size)
+				return -1;
+			out[o++] = *q;
+		}
+		out[o] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static void
+dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
+{
+	unsigned char ans[DKIM_DNS_ANSWER_MAX];
+	char txt[DKIM_TXT_MAX], want[DKIM_TXT_MAX], got[DKIM_TXT_MAX];
+	char k[32];
+	ns_msg msg;
+	ns_rr rr;
+	int n, i, seen = 0;
+
+	if (!dns->usable) {
+		it->status = DS_UNCHECKED;
+		(void)strlcpy(it->detail, "not checked: DNS unavailable",
+		    sizeof(it->detail));
+		return;
+	}
+	(void)dkim_tag(buf_str(&it->record), "p", want, sizeof(want));
+	n = res_nquery(&dns->st, it->name, ns_c_in, ns_t_txt, ans,
+	    sizeof(ans));
+	if (n > 0 && ns_initparse(ans, n, &msg) == 0) {
+		for (i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
+			if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 ||
+			    ns_rr_type(rr) != ns_t_txt ||
+			    dkim_txt_of(&msg, &rr, txt, sizeof(txt)) == -1 ||
+			    dkim_tag(txt, "p", got, sizeof(got)) == -1)
+				continue;
+			seen = 1;
+			if (dkim_tag(txt, "k", k, sizeof(k)) == -1)
+				(void)strlcpy(k, "rsa", sizeof(k));
+			if (strcmp(got, want) == 0 && strcmp(k,
+			    strcmp(it->alg, "rsa-sha256") == 0 ? "rsa" :
+			    "ed25519") == 0) {
+				it->status = DS_OK;
+				(void)strlcpy(it->detail, "published record "
+				    "matches", sizeof(it->detail));
+				return;
+			}
+		}
+	}
+	it->status = seen ? DS_MISMATCH : DS_MISSING;
+	(void)snprintf(it->detail, sizeof(it->detail), seen ? "%s has a DKIM "
+	    "record with a different key: publish the record above (or fix "
+	    "dkim_key_file)" : "no DKIM record at %s: publish the record "
+	    "above", it->name);
+}
+
+/* ------------------------------------------------ the report */
+
+static void
+dkim_item_fill(const struct config *cfg, struct dkim_item *it,
+    struct dkim_dns *dns, int use_dns)
+{
+	struct crypto_key *key;
+	struct diag d;
+	unsigned char pub[CRYPTO_PUB_MAX];
+	size_t n;
+	int ed;
+
+	(void)snprintf(it->name, sizeof(it->name), "%s._domainkey.%s",
+	    it->selector, cfg->dkim_domain);
+	it->alg = "?";
+	if (dkim_key_load(it->path, &key, &d) == -1) {
+		it->status = DS_ERROR;
+		(void)strlcpy(it->detail, d.text, sizeof(it->detail));
+		return;
+	}
+	ed = crypto_key_alg(key) == CRYPTO_KEY_ED25519;
+	it->alg = ed ? "ed25519-sha256" : "rsa-sha256";
+	it->bits = crypto_key_bits(key);
+	if (crypto_key_public(key, pub, sizeof(pub), &n, &d) == -1 ||
+	    dkim_txt_record(ed, pub, n, &it->record) == -1) {
+		crypto_key_free(key);
+		it->status = DS_ERROR;
+		(void)strlcpy(it->detail, "cannot derive the public key",
+		    sizeof(it->detail));
+		return;
+	}
+	crypto_key_free(key);
+	if (!use_dns) {
+		it->status = DS_UNCHECKED;
+		(void)strlcpy(it->detail, "not checked: DNS unavailable",
+		    sizeof(it->detail));
+		return;
+	}
+	if (!dns->open)
+		dkim_dns_open(dns);
+	dkim_lookup(dns, it);
+}
+
+/* NAME. IN TXT "..." "...": strings of at most 255 octets. */
+static void
+dkim_print_zone(FILE *out, const struct dkim_item *it)
+{
+	const char *r = buf_str(&it->record);
+	size_t len = strlen(r), i, k;
+
+	fprintf(out, "%s. IN TXT", it->name);
+	for (i = 0; i < len; i += k) {
+		k = len - i > 255 ? 255 : len - i;
+		fprintf(out, " \"%.*s\"", (int)k, r + i);
+	}
+	fputc('\n', out);
+}
+
+static void
+dkim_print_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void
+dkim_print_json(FILE *out, const struct config *cfg,
+    const struct dkim_item *it, int first)
+{
+	fputs(first ? "{" : ",{", out);
+	fputs("\"selector\":", out);
+	dkim_print_json_str(out, it->selector);
+	fputs(",\"domain\":", out);
+	dkim_print_json_str(out, cfg->dkim_domain);
+	fputs(",\"name\":", out);
+	dkim_print_json_str(out, it->name);
+	fputs(",\"algorithm\":", out);
+	dkim_print_json_str(out, it->alg);
+	fprintf(out, ",\"bits\":%u,\"record\":", it->bits);
+	dkim_print_json_str(out, buf_str(&it->record));
+	fputs(",\"status\":", out);
+	dkim_print_json_str(out, dkim_status_name[it->status]);
+	fputs(",\"detail\":", out);
+	dkim_print_json_str(out, it->detail);
+	fputc('}', out);
+}
+
+/*
+ * The --check line format (selfcheck_report.c): "[TAG] dkim      text",
+ * then "       key: value" details.
+ */
+static void
+dkim_print_text(FILE *out, const struct dkim_item *it)
+{
+	static const char *const tag[] = { "[ ok ]", "[FAIL]", "[FAIL]",
+	    "[skip]", "[FAIL]" };
+
+	fprintf(out, "%s %-9s %s: %s\n", tag[it->status], "dkim",
+	    it->selector, it->detail);
+	if (it->status == DS_ERROR)
+		return;
+	fprintf(out, "       key: %s, %u bits, %s\n       publish: ", it->alg,
+	    it->bits, it->path);
+	dkim_print_zone(out, it);
+}
+
+int
+dkim_check_report(const struct config *cfg, FILE *out, int json,
+    int use_dns)
+{
+	struct dkim_item *it;
+	struct dkim_dns dns;
+	const char *sp, *kp;
+	int bad = 0, n = 0;
+
+	if (cfg->dkim_key_file == NULL || cfg->dkim_selector == NULL ||
+	    cfg->dkim_domain == NULL) {
+		fputs(json ? "[]" : "[info] dkim      not configured: messages "
+		    "are not signed\n", out);
+		return 0;
+	}
+	memset(&dns, 0, sizeof(dns));
+	sp = cfg->dkim_selector;
+	kp = cfg->dkim_key_file;
+	it = xcalloc(1, sizeof(*it));
+	if (json)
+		fputc('[', out);
+	while (n < DKIM_KEYS_MAX && dkim_list_next(&sp, it->selector,
+	    sizeof(it->selector)) == 1 && dkim_list_next(&kp, it->path,
+	    sizeof(it->path)) == 1) {
+		buf_init(&it->record, DKIM_TXT_MAX);
+		dkim_item_fill(cfg, it, &dns, use_dns);
+		if (json)
+			dkim_print_json(out, cfg, it, n == 0);
+		else
+			dkim_print_text(out, it);
+		bad += it->status == DS_ERROR || it->status == DS_MISSING ||
+		    it->status == DS_MISMATCH;
+		buf_free(&it->record);
+		memset(it, 0, sizeof(*it));
+		n++;
+	}
+	if (json)
+		fputc(']', out);
+	free(it);
+	if (dns.open)
+		res_nclose(&dns.st);
+	return bad;
+}
