@@ -65,6 +65,10 @@ struct aparse {
 	int		 in_group;
 	int		 groups;
 	struct diag	*d;
+	/* the domain span of the last addr_spec() (struct addr) */
+	size_t		 dom_off;
+	size_t		 dom_len;
+	int		 has_at;
 };
 
 static int	 addr_is_atext(unsigned char c);
@@ -91,6 +95,7 @@ static char	*addr_phrase(const struct aparse *ap, size_t b, size_t e);
 static char	*addr_comment_text(const struct tok *t);
 static int	 addr_push(struct aparse *ap, char *spec, char *name,
 		    size_t b, size_t e);
+static void	 addr_span(struct aparse *ap, size_t b, size_t e, size_t k);
 
 void
 addr_list_init(struct addr_list *l)
@@ -539,6 +544,7 @@ addr_spec(struct aparse *ap, size_t b, size_t e, char **out)
 	}
 	if (k < e && addr_domain_part(ap, b, e, k, &wire) == -1)
 		goto done;
+	addr_span(ap, b, e, k);
 	if (wire.len > ADDR_SPEC_MAX) {
 		(void)addr_fail_toks(ap, b, e, "address longer than 254 "
 		    "octets (RFC 5321)");
@@ -655,6 +661,42 @@ addr_comment_text(const struct tok *t)
 	return s;
 }
 
+/*
+ * Record where the domain of the spec in tokens [b, e) is written ('@'
+ * at token k, or k == e when there is none): the span from the first to
+ * the last non-comment token after the '@', or the insertion point.
+ */
+static void
+addr_span(struct aparse *ap, size_t b, size_t e, size_t k)
+{
+	size_t j, first = e, last = e;
+
+	ap->has_at = k < e;
+	ap->dom_len = 0;
+	if (k < e) {
+		for (j = k + 1; j < e; j++) {
+			if (ap->t[j].type == TOK_COMMENT)
+				continue;
+			if (first == e)
+				first = j;
+			last = j;
+		}
+		if (first == e) {
+			ap->dom_off = (size_t)(ap->t[k].p - ap->s) + 1;
+			return;
+		}
+		ap->dom_off = (size_t)(ap->t[first].p - ap->s);
+		ap->dom_len = (size_t)(ap->t[last].p + ap->t[last].len -
+		    ap->t[first].p);
+		return;
+	}
+	for (j = e; j > b; j--)
+		if (ap->t[j - 1].type != TOK_COMMENT)
+			break;
+	ap->dom_off = j > b ? (size_t)(ap->t[j - 1].p + ap->t[j - 1].len -
+	    ap->s) : 0;
+}
+
 static int
 addr_push(struct aparse *ap, char *spec, char *name, size_t b, size_t e)
 {
@@ -672,6 +714,9 @@ addr_push(struct aparse *ap, char *spec, char *name, size_t b, size_t e)
 	}
 	l->v[l->n].spec = spec;
 	l->v[l->n].name = name;
+	l->v[l->n].dom_off = ap->dom_off;
+	l->v[l->n].dom_len = ap->dom_len;
+	l->v[l->n].has_at = ap->has_at;
 	l->n++;
 	return 0;
 }

@@ -25,6 +25,14 @@ struct addr {
 			 * (the null sender, addr_parse_one) */
 	char	*name;	/* display name (quotes removed), or the
 			 * comment after a bare addr-spec, or NULL */
+	/* Where the domain is in the parsed text (addr_parse_list only),
+	 * for rewriting a header in place: the octets [dom_off, dom_off +
+	 * dom_len) are the domain as written; with dom_len 0 a domain
+	 * belongs at dom_off (right after the '@' when has_at, else right
+	 * after the local part). */
+	size_t	 dom_off;
+	size_t	 dom_len;
+	int	 has_at;
 };
 
 struct addr_list {

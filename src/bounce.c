@@ -285,8 +285,15 @@ bounce_human(const struct bounce_info *bi, const struct envelope *orig,
 			    bi->expired ? "last said:" : "said:", r->code,
 			    r->reply);
 
+			const char *advice = diag_reply_advice(r->code,
+			    r->reply);
+
 			rc |= bounce_fold(b, line, why, "    ");
 			free(why);
+			/* the catalogue line stderr, the log and mailq show */
+			if (advice != NULL && strstr(r->reply, advice) == NULL)
+				rc |= bounce_fold(b, "    What this means:",
+				    advice, "    ");
 		} else
 			rc |= bounce_fold(b, line, bi->expired ? "the mail "
 			    "server could not be reached or did not answer "

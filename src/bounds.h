@@ -41,9 +41,17 @@
 
 /* Text of one diagnostic line. */
 #define DIAG_TEXT_MAX		1024
+/* One log line (the delivery attempt line holds a diagnostic, a reply
+ * and a list of recipients; the list is cut to fit). */
+#define LOG_LINE_MAX		8192
+#define LOG_RCPTS_MAX		1024
+/* The server's reply kept in a struct diag for the log ("421 4.3.2 ..."). */
+#define DIAG_REPLY_MAX		256
 
-/* I/O chunk sizes: large writes for the body, one TLS record is 16 KiB. */
-#define IO_CHUNK		(64 * 1024)
+/* I/O chunk sizes: one TLS record is 16 KiB, and 16 KiB pieces keep the
+ * pages a 50 MB message touches (intake, dot-stuffing, output queue)
+ * within a few percent of a 1 KB message's peak RSS (issue 7). */
+#define IO_CHUNK		(16 * 1024)
 #define OUTBUF_MAX		(256 * 1024)
 
 /* Warnings the command line parser may collect. */
@@ -114,5 +122,48 @@
 /* One decoded SASL message either way, and 334 rounds in one AUTH. */
 #define SASL_MSG_MAX		8192
 #define AUTH_STEPS_MAX		16
+
+/* Local aliases (aliases.c): the file, its entries, and how deep one
+ * name may expand through others (sendmail allows 10 levels too). */
+#define ALIASES_FILE_MAX	(1024 * 1024)
+#define ALIASES_MAX		10000
+#define ALIAS_DEPTH_MAX		10
+
+/* -bs SMTP server dialogue (smtpd.c).  RFC 5321 4.5.3.1.4 says 512
+ * octets per command line; SMTP extensions may add to it, so allow
+ * more, and bound commands and unknown commands per session. */
+#define SMTPD_LINE_MAX		2048
+#define SMTPD_CMDS_MAX		10000
+#define SMTPD_ERRORS_MAX	20
+
+/* DKIM (dkim.c, dkim_sign.c, dkim_check.c). */
+/* Keys one account may sign with (e.g. one RSA and one Ed25519). */
+#define DKIM_KEYS_MAX		4
+/* A PEM private key file (RSA-8192 PEM is about 6.5 KB). */
+#define DKIM_KEY_FILE_MAX	(64 * 1024)
+/* DKIM-Signature lines are folded to this width (RFC 5322 2.1.1's 78). */
+#define DKIM_FOLD_WIDTH		78
+/* The DKIM-Signature header fields of one message, all keys together. */
+#define DKIM_SIGS_MAX		(16 * 1024)
+/* One DNS answer (--check's TXT lookup). */
+#define DKIM_DNS_ANSWER_MAX	(16 * 1024)
+
+/* TLS session cache (tlscache.c, issue 7): the policy digest (SHA-256),
+ * the session data GnuTLS exports (a TLS 1.3 ticket is a few hundred
+ * bytes; TLS 1.2 session data with a ticket under 2 KB), one entry file
+ * (base64 + header lines), and how long an entry is used: an hour, as
+ * Postfix's smtpd_tls_session_cache_timeout and common ticket lifetimes;
+ * a server with a shorter one just refuses the ticket. */
+#define TLSCACHE_POLICY_LEN	32
+#define TLSCACHE_DATA_MAX	(8 * 1024)
+#define TLSCACHE_FILE_MAX	(16 * 1024)
+#define TLSCACHE_LIFETIME	3600
+
+/* Queue runs (runq.c, issue 7): a long queue is shared among at most
+ * RUNQ_SESSIONS_MAX processes, each with its own pipelined SMTP session,
+ * one more for every RUNQ_PARALLEL_MIN entries; a shorter queue keeps
+ * one session. */
+#define RUNQ_SESSIONS_MAX	4
+#define RUNQ_PARALLEL_MIN	64
 
 #endif /* SENDSMTP_BOUNDS_H */

@@ -9,9 +9,10 @@
  * - The file is opened without O_NOFOLLOW (a symlinked config is normal
  *   on some systems) but with O_NONBLOCK, so a FIFO cannot block us, and
  *   everything after open() looks at the open fd: fstat must say regular
- *   file, at most CONF_FILE_MAX bytes, owned by root or the effective
- *   uid, not group- or world-writable, and not world-readable when it
- *   holds a password (config_check_secure, OpenSMTPD's secure_file).
+ *   file, at most CONF_FILE_MAX bytes, owned by root or (only when not
+ *   running setgid, priv.h) the effective uid, not group- or
+ *   world-writable, and not world-readable when it holds a password
+ *   (config_check_secure, OpenSMTPD's secure_file).
  *   The checks run before any line is parsed.
  * - The whole file is read into one buffer sized from fstat (no realloc
  *   that would leave copies of the password behind), and each line is
@@ -33,6 +34,7 @@
 
 #include "bounds.h"
 #include "config_priv.h"
+#include "priv.h"
 #include "util.h"
 
 #define CONF_DEFAULT_TIMEOUT	60
@@ -60,7 +62,9 @@ static int	 conf_account(struct conf_parse *, char *);
 static int	 conf_valid_name(const char *);
 static struct conf_acct *conf_find(struct conf_parse *, const char *);
 static int	 conf_select(struct conf_parse *, const char *,
-		    struct config *);
+		    const char *, struct config *);
+static struct conf_acct *conf_find_from(struct conf_parse *,
+		    const char *);
 static void	 conf_list_accounts(struct conf_parse *, char *, size_t);
 static void	 conf_parse_free(struct conf_parse *);
 static int	 conf_is_space(int);
@@ -103,6 +107,9 @@ config_free(struct config *cfg)
 	freezero_str(cfg->aliases);
 	freezero_str(cfg->queue_dir);
 	freezero_str(cfg->log);
+	freezero_str(cfg->dkim_domain);
+	freezero_str(cfg->dkim_selector);
+	freezero_str(cfg->dkim_key_file);
 	explicit_bzero(cfg, sizeof(*cfg));
 }
 
@@ -136,10 +143,12 @@ config_check_secure(int fd, const char *path, int holds_secret,
 	if (!S_ISREG(st.st_mode))
 		return diag_set(d, EX_CONFIG, "%s is not a regular file",
 		    path);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
+	/* Setgid: the caller's own file must not count as trusted. */
+	if (st.st_uid != 0 && (priv_privileged() || st.st_uid != geteuid()))
 		return diag_set(d, EX_CONFIG, "%s is owned by uid %lu; it "
-		    "must be owned by root: run \"chown root %s\"", path,
-		    (unsigned long)st.st_uid, path);
+		    "must be owned by root%s: run \"chown root %s\"", path,
+		    (unsigned long)st.st_uid, priv_privileged() ?
+		    " (sendsmtp runs setgid)" : "", path);
 	if (mode & (S_IWGRP | S_IWOTH))
 		return diag_set(d, EX_CONFIG, "%s is %s-writable (mode %04o); "
 		    "run \"chmod 0640 %s\"", path,
@@ -184,6 +193,15 @@ config_validate(const struct config *cfg, struct diag *d)
 		    "tls_cert_file" : "tls_key_file",
 		    cfg->tls_cert_file != NULL ? "tls_key_file" :
 		    "tls_cert_file");
+	if ((cfg->sender_policy == SENDER_POLICY_ENVELOPE ||
+	    cfg->sender_policy == SENDER_POLICY_HEADER) && cfg->from == NULL &&
+	    (cfg->user == NULL || strchr(cfg->user, '@') == NULL))
+		return diag_set(d, EX_CONFIG, "%s: sender_policy %s needs the "
+		    "account's address: add \"from you@example.com\"", path,
+		    cfg->sender_policy == SENDER_POLICY_HEADER ? "header" :
+		    "envelope");
+	if (conf_dkim_validate(cfg, path, d) == -1)
+		return -1;
 	auth_on = cfg->auth == AUTH_MODE_ON || cfg->auth == AUTH_MODE_MECH ||
 	    (cfg->auth == AUTH_MODE_DEFAULT && cfg->user != NULL);
 	if (!auth_on)
@@ -205,6 +223,13 @@ config_validate(const struct config *cfg, struct diag *d)
 int
 config_load(const char *path, const char *account, struct config *cfg,
     struct diag *d)
+{
+	return config_load_sender(path, account, NULL, cfg, d);
+}
+
+int
+config_load_sender(const char *path, const char *account,
+    const char *sender, struct config *cfg, struct diag *d)
 {
 	struct conf_parse pp;
 	char list[512];
@@ -237,7 +262,7 @@ config_load(const char *path, const char *account, struct config *cfg,
 	explicit_bzero(data, len);
 	free(data);
 	if (rc == 0)
-		rc = conf_select(&pp, account, cfg);
+		rc = conf_select(&pp, account, sender, cfg);
 	if (rc == 0 && cfg->host == NULL && *cfg->account == '\0' &&
 	    pp.naccts > 0) {
 		/* msmtp users: accounts, but none is the default */
@@ -558,12 +583,29 @@ conf_account(struct conf_parse *pp, char *val)
 	return 0;
 }
 
+/* msmtp: the first account whose "from" is the sender, or NULL. */
+static struct conf_acct *
+conf_find_from(struct conf_parse *pp, const char *sender)
+{
+	int i;
+
+	if (sender == NULL || *sender == '\0')
+		return NULL;
+	for (i = 0; i < pp->naccts; i++)
+		if (pp->accts[i]->c.from != NULL &&
+		    ascii_strcasecmp(pp->accts[i]->c.from, sender) == 0)
+			return pp->accts[i];
+	return NULL;
+}
+
 /*
- * Move the chosen section into cfg: the named account, else the account
- * named "default", else the top-level settings.
+ * Move the chosen section into cfg: the named account, else the first
+ * account whose "from" is sender, else the account named "default",
+ * else the top-level settings.
  */
 static int
-conf_select(struct conf_parse *pp, const char *name, struct config *cfg)
+conf_select(struct conf_parse *pp, const char *name, const char *sender,
+    struct config *cfg)
 {
 	struct conf_acct *a;
 	char list[512], shown[64];
@@ -579,7 +621,9 @@ conf_select(struct conf_parse *pp, const char *name, struct config *cfg)
 			    "the file defines no accounts", list);
 		}
 	} else {
-		a = conf_find(pp, "default");
+		a = conf_find_from(pp, sender);
+		if (a == NULL)
+			a = conf_find(pp, "default");
 		if (a == NULL)
 			a = &pp->defaults;
 	}

@@ -42,6 +42,18 @@ enum tls_mode {
 enum auth_mode { AUTH_MODE_DEFAULT = 0, AUTH_MODE_OFF, AUTH_MODE_ON,
 	AUTH_MODE_MECH };
 
+/*
+ * "sender_policy": what happens to the caller's sender (policy.h).
+ * AUTO is "envelope" when the account has both "user" and "from" (a
+ * relay that checks the authenticated sender), else "keep".
+ */
+enum sender_policy {
+	SENDER_POLICY_AUTO = 0,
+	SENDER_POLICY_KEEP,	/* -f, else from, else login@domain */
+	SENDER_POLICY_ENVELOPE,	/* envelope sender forced to from */
+	SENDER_POLICY_HEADER	/* also From: rewritten, Reply-To added */
+};
+
 struct config {
 	char		*path;		/* file it was read from */
 	char		*account;	/* selected account name ("" if none) */
@@ -67,6 +79,7 @@ struct config {
 	int		 allow_from_override; /* default 1 */
 	char		*domain;	/* NULL = the host's FQDN */
 	char		*aliases;
+	enum sender_policy sender_policy; /* default SENDER_POLICY_AUTO */
 	int		 timeout;	/* seconds per SMTP stage, default 60 */
 	enum delivery_mode delivery;	/* default DELIVERY_HYBRID */
 	char		*queue_dir;	/* default DEFAULT_QUEUE_DIR */
@@ -74,6 +87,10 @@ struct config {
 	long		 retry_min;	/* seconds, default 5 minutes */
 	long		 retry_max;	/* seconds, default 1 hour */
 	char		*log;		/* "syslog", "off" or a file path */
+	char		*dkim_domain;	/* d= of the DKIM signatures */
+	char		*dkim_selector;	/* s=: "sel[, sel...]" (dkim.h) */
+	char		*dkim_key_file;	/* "/path[, /path...]"; NULL = no
+					 * signing (secrets: key files) */
 };
 
 /*
@@ -104,9 +121,19 @@ int	 config_load(const char *path, const char *account,
 	    struct config *cfg, struct diag *d);
 
 /*
+ * config_load(), but with no account named, the first account whose
+ * "from" equals sender (ASCII case-insensitive) is chosen before the
+ * "default" one: msmtp's account selection by the envelope sender.
+ * sender may be NULL.
+ */
+int	 config_load_sender(const char *path, const char *account,
+	    const char *sender, struct config *cfg, struct diag *d);
+
+/*
  * Checks that need the whole selected account: a host is set; at most one
  * password source; retry_min <= retry_max; tls_cert_file and tls_key_file
- * come together; auth has a user and a password source; AUTH over
+ * come together; sender_policy envelope/header has "from" (or a "user"
+ * that is an address); auth has a user and a password source; AUTH over
  * "tls off" needs "auth_plaintext on".  Returns 0, or -1 with d set to
  * EX_CONFIG naming cfg->path and the fix.  config_load() calls it.
  */
@@ -114,9 +141,10 @@ int	 config_validate(const struct config *cfg, struct diag *d);
 
 /*
  * Secure-file policy (design.md 6) for an open file: it must be a regular
- * file owned by root or by the effective uid, must not be group- or
- * world-writable, and must not be world-readable when holds_secret is
- * set.  path only names the file in the message.  Returns 0, or -1 with
+ * file owned by root or by the effective uid (only root while the process
+ * is privileged, see priv.h: the setgid caller's euid is its own), must
+ * not be group- or world-writable, and must not be world-readable when
+ * holds_secret is set.  path only names the file in the message.  Returns 0, or -1 with
  * d set to EX_CONFIG (78) naming the mode and the fix ("chmod 0640"), or
  * EX_OSERR when fstat fails.  config_load() applies it to the config file
  * with holds_secret = "the file has a password line"; use it for any

@@ -10,7 +10,8 @@
  * changes no security property (only the one value that matches what
  * sendsmtp does anyway is accepted where a value is listed):
  *   protocol smtp, from_full_name *, logfile_time_format *, maildomain *,
- *   set_from_header auto, set_date_header auto, set_msgid_header auto,
+ *   set_from_header auto (and "on" means sender_policy header),
+ *   set_date_header auto, set_msgid_header auto,
  *   remove_bcc_headers on, undisclosed_recipients off, dsn_notify off,
  *   dsn_return off, add_missing_from_header on, add_missing_date_header
  *   on, auto_from off.
@@ -108,6 +109,12 @@ CONF_SETTER(set_log);
 CONF_SETTER(set_logfile);
 CONF_SETTER(set_syslog);
 CONF_SETTER(set_ignored);
+CONF_SETTER(set_dkim_domain);
+CONF_SETTER(set_dkim_list);
+static int	 conf_valid_dns(const char *, size_t);
+static size_t	 conf_count_items(const char *);
+CONF_SETTER(set_sender_policy);
+CONF_SETTER(set_from_header);
 
 #define FSTR(m)	{ offsetof(struct conf_acct, m), sizeof(char *), 1 }
 #define FNUM(m)	{ offsetof(struct conf_acct, m), \
@@ -142,6 +149,10 @@ static const struct conf_fdesc conf_fields[CF_COUNT] = {
 	[CF_RETRY_MIN] = FNUM(c.retry_min),
 	[CF_RETRY_MAX] = FNUM(c.retry_max),
 	[CF_LOG] = FSTR(c.log),
+	[CF_SENDER_POLICY] = FNUM(c.sender_policy),
+	[CF_DKIM_DOMAIN] = FSTR(c.dkim_domain),
+	[CF_DKIM_SELECTOR] = FSTR(c.dkim_selector),
+	[CF_DKIM_KEY_FILE] = FSTR(c.dkim_key_file),
 };
 
 /* Documentation order; "account" and "defaults" live in config.c. */
@@ -167,6 +178,7 @@ static const struct conf_key conf_keys[] = {
 	{ "allow_from_override", set_bool, CF_ALLOW_FROM, KF_BARE_ON, NULL },
 	{ "domain", set_host, CF_DOMAIN, 0, NULL },
 	{ "aliases", set_path, CF_ALIASES, 0, NULL },
+	{ "sender_policy", set_sender_policy, CF_SENDER_POLICY, 0, NULL },
 	{ "timeout", set_timeout, CF_TIMEOUT, 0, NULL },
 	{ "delivery", set_delivery, CF_DELIVERY, 0, NULL },
 	{ "queue_dir", set_queue_dir, CF_QUEUE_DIR, 0, NULL },
@@ -176,12 +188,15 @@ static const struct conf_key conf_keys[] = {
 	{ "log", set_log, CF_LOG, 0, NULL },
 	{ "logfile", set_logfile, CF_LOG, 0, NULL },
 	{ "syslog", set_syslog, CF_LOG, KF_BARE_ON, NULL },
+	{ "dkim_domain", set_dkim_domain, CF_DKIM_DOMAIN, 0, NULL },
+	{ "dkim_selector", set_dkim_list, CF_DKIM_SELECTOR, 0, NULL },
+	{ "dkim_key_file", set_dkim_list, CF_DKIM_KEY_FILE, 0, NULL },
 	/* msmtp keys we may safely ignore (see the comment at the top) */
 	{ "protocol", set_ignored, CF_COUNT, 0, "smtp" },
 	{ "from_full_name", set_ignored, CF_COUNT, 0, NULL },
 	{ "logfile_time_format", set_ignored, CF_COUNT, 0, NULL },
 	{ "maildomain", set_ignored, CF_COUNT, 0, NULL },
-	{ "set_from_header", set_ignored, CF_COUNT, 0, "auto" },
+	{ "set_from_header", set_from_header, CF_SENDER_POLICY, 0, NULL },
 	{ "set_date_header", set_ignored, CF_COUNT, 0, "auto" },
 	{ "set_msgid_header", set_ignored, CF_COUNT, 0, "auto" },
 	{ "remove_bcc_headers", set_ignored, CF_COUNT, KF_BARE_ON, "on" },
@@ -828,6 +843,158 @@ set_ignored(struct conf_ctx *x, struct conf_acct *a,
 	return conf_error(x, "msmtp setting \"%s %s\" is not supported; "
 	    "sendsmtp always behaves as \"%s %s\": remove the line", k->name,
 	    shown, k->name, k->arg);
+}
+
+static int
+set_sender_policy(struct conf_ctx *x, struct conf_acct *a,
+    const struct conf_key *k, const char *val)
+{
+	static const struct {
+		const char		*name;
+		enum sender_policy	 p;
+	} pol[] = {
+		{ "auto", SENDER_POLICY_AUTO }, { "keep", SENDER_POLICY_KEEP },
+		{ "envelope", SENDER_POLICY_ENVELOPE },
+		{ "header", SENDER_POLICY_HEADER },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(pol) / sizeof(pol[0]); i++)
+		if (conf_is(val, pol[i].name)) {
+			a->c.sender_policy = pol[i].p;
+			conf_mark(x, a, k->field);
+			return 0;
+		}
+	return conf_bad(x, k->name, val, "auto, keep, envelope or header");
+}
+
+/* msmtp: "set_from_header on" rewrites From:; "auto" is our default. */
+static int
+set_from_header(struct conf_ctx *x, struct conf_acct *a,
+    const struct conf_key *k, const char *val)
+{
+	if (conf_is(val, "on"))
+		return set_sender_policy(x, a, k, "header");
+	if (conf_is(val, "auto"))
+		return 0;
+	return conf_error(x, "msmtp setting \"set_from_header off\" is not "
+	    "supported; sendsmtp adds a From: header when one is missing: "
+	    "remove the line");
+}
+
+/* ------------------------------------------------------------ DKIM */
+
+/* A DNS name: dot-separated labels of letters, digits, '-' and '_'. */
+static int
+conf_valid_dns(const char *val, size_t len)
+{
+	size_t i, label = 0;
+
+	if (len == 0 || len > ADDR_DOMAIN_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)val[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_') ||
+		    ++label > 63)
+			return 0;
+	}
+	return label > 0;
+}
+
+static int
+set_dkim_domain(struct conf_ctx *x, struct conf_acct *a,
+    const struct conf_key *k, const char *val)
+{
+	if (*val != '\0' && !conf_valid_dns(val, strlen(val)))
+		return conf_bad(x, k->name, val, "the domain that signs (d=), "
+		    "such as \"example.com\"");
+	conf_setstr(x, a, k->field, val);
+	return 0;
+}
+
+/*
+ * dkim_selector and dkim_key_file: one item or a comma-separated list
+ * (one per key, at most DKIM_KEYS_MAX), stored as "a,b" without blanks
+ * around the items.  Selectors are DNS labels; key files absolute paths.
+ */
+static int
+set_dkim_list(struct conf_ctx *x, struct conf_acct *a,
+    const struct conf_key *k, const char *val)
+{
+	char out[CONF_LINE_MAX];
+	const char *p = val, *e;
+	size_t n, o = 0, items = 0;
+	int sel = k->field == CF_DKIM_SELECTOR;
+
+	while (*val != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, ",");
+		for (e = p + n; e > p && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			continue;
+		if (e == p || ++items > DKIM_KEYS_MAX)
+			return conf_bad(x, k->name, val, sel ?
+			    "selectors separated by commas, at most "
+			    "4" : "absolute paths separated by commas, at "
+			    "most 4");
+		if (sel ? !conf_valid_dns(p, (size_t)(e - p)) : *p != '/')
+			return conf_bad(x, k->name, val, sel ? "DNS labels "
+			    "such as \"mail2026\" (the name before "
+			    "._domainkey)" : "absolute paths (~ and relative "
+			    "paths are not expanded)");
+		if (o > 0)
+			out[o++] = ',';
+		memcpy(out + o, p, (size_t)(e - p));
+		o += (size_t)(e - p);
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	out[o] = '\0';
+	conf_setstr(x, a, k->field, out);
+	return 0;
+}
+
+static size_t
+conf_count_items(const char *list)
+{
+	size_t n = 1;
+
+	if (list == NULL)
+		return 0;
+	for (; *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+int
+conf_dkim_validate(const struct config *cfg, const char *path,
+    struct diag *d)
+{
+	size_t nsel = conf_count_items(cfg->dkim_selector);
+	size_t nkey = conf_count_items(cfg->dkim_key_file);
+
+	if (cfg->dkim_domain == NULL && nsel == 0 && nkey == 0)
+		return 0;
+	if (cfg->dkim_domain == NULL || nsel == 0 || nkey == 0)
+		return diag_set(d, EX_CONFIG, "%s: DKIM needs dkim_domain, "
+		    "dkim_selector and dkim_key_file together; %s is "
+		    "missing", path, cfg->dkim_domain == NULL ? "dkim_domain" :
+		    nsel == 0 ? "dkim_selector" : "dkim_key_file");
+	if (nsel != nkey)
+		return diag_set(d, EX_CONFIG, "%s: %zu dkim_selector%s but %zu "
+		    "dkim_key_file%s; list one selector per key file, in the "
+		    "same order", path, nsel, nsel == 1 ? "" : "s", nkey,
+		    nkey == 1 ? "" : "s");
+	return 0;
 }
 
 /* ------------------------------------------------------------ keys */

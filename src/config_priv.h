@@ -17,6 +17,8 @@ enum conf_field {
 	CF_PASSWORD, CF_PASSWORD_FILE, CF_PASSWORDEVAL, CF_FROM, CF_ALLOW_FROM,
 	CF_DOMAIN, CF_ALIASES, CF_TIMEOUT, CF_DELIVERY, CF_QUEUE_DIR,
 	CF_QUEUE_LIFETIME, CF_RETRY_MIN, CF_RETRY_MAX, CF_LOG,
+	CF_SENDER_POLICY,
+	CF_DKIM_DOMAIN, CF_DKIM_SELECTOR, CF_DKIM_KEY_FILE,
 	CF_COUNT
 };
 
@@ -59,5 +61,12 @@ void	 conf_show(char *dst, size_t size, const char *val);
 /* "file:line: " error; returns -1. */
 int	 conf_error(struct conf_ctx *x, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * config_validate's DKIM part: dkim_domain, dkim_selector and
+ * dkim_key_file all set or none; as many selectors as key files.
+ * Returns 0, or -1 with d set to EX_CONFIG naming path.
+ */
+int	 conf_dkim_validate(const struct config *cfg, const char *path,
+	    struct diag *d);
 
 #endif /* SENDSMTP_CONFIG_PRIV_H */

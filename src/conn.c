@@ -34,9 +34,6 @@
 #include "conn.h"
 #include "util.h"
 
-#define CONN_PORT_HINT	"(587 = STARTTLS submission, 465 = implicit TLS, " \
-			"25 = relay)"
-
 static void	conn_init(struct conn *c, const char *host, int port,
 		    int timeout);
 static int	conn_try_addr(struct conn *c, const struct addrinfo *ai,
@@ -45,6 +42,7 @@ static int	conn_wait(struct conn *c, short events, int ms);
 static int	conn_ms_left(const struct conn *c);
 static int	conn_fail(struct conn *c, struct diag *d, const char *what);
 static int	conn_timeout(struct conn *c, struct diag *d, const char *what);
+static int	conn_long_line(struct conn *c, struct diag *d);
 static const char *conn_errstr(const struct conn *c);
 static ssize_t	plain_read(void *ctx, int fd, void *p, size_t len);
 static ssize_t	plain_write(void *ctx, int fd, const void *p, size_t len);
@@ -149,18 +147,27 @@ conn_errstr(const struct conn *c)
 static int
 conn_fail(struct conn *c, struct diag *d, const char *what)
 {
-	return diag_temp(d, c->stage, "connection to %s port %d lost during "
-	    "%s: %s; the message will be retried", c->host, c->port,
-	    diag_stage_name(c->stage), what);
+	(void)diag_temp(d, c->stage, "connection to %s port %d lost during "
+	    "%s: %s", c->host, c->port, diag_stage_name(c->stage), what);
+	return diag_advise(d, DC_CONN_LOST, NULL);
 }
 
 static int
 conn_timeout(struct conn *c, struct diag *d, const char *what)
 {
-	return diag_temp(d, c->stage, "timed out after %d s %s %s port %d "
-	    "during %s; the server is stalled or slow (raise \"timeout\" in "
-	    "sendsmtp.conf if it is just slow)", c->timeout, what, c->host,
-	    c->port, diag_stage_name(c->stage));
+	(void)diag_temp(d, c->stage, "timed out after %d s %s %s port %d "
+	    "during %s", c->timeout, what, c->host, c->port,
+	    diag_stage_name(c->stage));
+	return diag_advise(d, DC_TIMEOUT, NULL);
+}
+
+static int
+conn_long_line(struct conn *c, struct diag *d)
+{
+	(void)diag_temp(d, c->stage, "%s sent a reply line longer than %d "
+	    "bytes during %s", c->host, REPLY_LINE_MAX,
+	    diag_stage_name(c->stage));
+	return diag_advise(d, DC_PROTOCOL, NULL);
 }
 
 /* One address: 0 connected, -1 failed with *err = errno (ETIMEDOUT). */
@@ -215,9 +222,11 @@ conn_open(struct conn *c, const char *host, int port, int timeout,
 	int rc, err = 0, tried = 0;
 
 	conn_init(c, host, port, timeout);
-	if (host == NULL || *host == '\0')
-		return diag_set(d, EX_CONFIG, "no smarthost configured; set \"host\" "
-		    "in sendsmtp.conf");
+	if (host == NULL || *host == '\0') {
+		(void)diag_set(d, EX_CONFIG, "no smarthost configured; set "
+		    "\"host\" in sendsmtp.conf");
+		return diag_advise(d, DC_CONFIG, NULL);
+	}
 	(void)snprintf(portstr, sizeof(portstr), "%d", port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -229,15 +238,15 @@ conn_open(struct conn *c, const char *host, int port, int timeout,
 #ifdef EAI_NODATA
 		    || rc == EAI_NODATA
 #endif
-		    )
-			return diag_temp(d, STAGE_CONNECT, "cannot resolve the "
-			    "smarthost name %s: %s; check \"host\" in "
-			    "sendsmtp.conf and the DNS settings "
-			    "(/etc/resolv.conf)", host, gai_strerror(rc));
-		return diag_temp(d, STAGE_CONNECT, "DNS lookup of the "
-		    "smarthost %s failed: %s; check the network and "
-		    "/etc/resolv.conf", host, rc == EAI_SYSTEM ?
+		    ) {
+			(void)diag_temp(d, STAGE_CONNECT, "cannot resolve the "
+			    "smarthost name %s: %s", host, gai_strerror(rc));
+			return diag_advise(d, DC_DNS_NONAME, NULL);
+		}
+		(void)diag_temp(d, STAGE_CONNECT, "DNS lookup of the "
+		    "smarthost %s failed: %s", host, rc == EAI_SYSTEM ?
 		    strerror(errno) : gai_strerror(rc));
+		return diag_advise(d, DC_DNS_FAIL, NULL);
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
@@ -249,18 +258,22 @@ conn_open(struct conn *c, const char *host, int port, int timeout,
 	freeaddrinfo(res);
 	if (c->fd != -1)
 		return 0;
-	if (tried == 0)
-		return diag_temp(d, STAGE_CONNECT, "the smarthost name %s has "
-		    "no IPv4 or IPv6 address; check \"host\" in sendsmtp.conf",
-		    host);
-	if (err == ETIMEDOUT)
-		return diag_temp(d, STAGE_CONNECT, "cannot connect to %s port "
-		    "%d: no answer within %d s (setting \"timeout\"); is a "
-		    "firewall dropping the traffic, or is the port wrong? "
-		    CONN_PORT_HINT, host, port, c->timeout);
-	return diag_temp(d, STAGE_CONNECT, "cannot connect to %s port %d: %s; "
-	    "is the smarthost running and is the port right? " CONN_PORT_HINT,
+	if (tried == 0) {
+		(void)diag_temp(d, STAGE_CONNECT, "the smarthost name %s has "
+		    "no IPv4 or IPv6 address", host);
+		return diag_advise(d, DC_DNS_NOADDR, NULL);
+	}
+	if (err == ETIMEDOUT) {
+		(void)diag_temp(d, STAGE_CONNECT, "cannot connect to %s port "
+		    "%d: no answer within %d s (setting \"timeout\")", host,
+		    port, c->timeout);
+		return diag_advise(d, DC_CONN_TIMEOUT, NULL);
+	}
+	(void)diag_temp(d, STAGE_CONNECT, "cannot connect to %s port %d: %s",
 	    host, port, strerror(err));
+	return diag_advise(d, err == ECONNREFUSED ? DC_CONN_REFUSED :
+	    err == ENETUNREACH || err == EHOSTUNREACH || err == ENETDOWN ?
+	    DC_CONN_UNREACH : DC_CONN_REFUSED, NULL);
 }
 
 void
@@ -364,17 +377,11 @@ conn_read_line(struct conn *c, const char **line, size_t *len,
 			if (*len > 0 && start[*len - 1] == '\r')
 				(*len)--;
 			if (*len > REPLY_LINE_MAX)
-				return diag_temp(d, c->stage, "%s sent a reply "
-				    "line longer than %d bytes during %s; is "
-				    "this an SMTP server?", c->host,
-				    REPLY_LINE_MAX, diag_stage_name(c->stage));
+				return conn_long_line(c, d);
 			return 0;
 		}
 		if (have > REPLY_LINE_MAX + 1)
-			return diag_temp(d, c->stage, "%s sent a reply line "
-			    "longer than %d bytes during %s; is this an SMTP "
-			    "server?", c->host, REPLY_LINE_MAX,
-			    diag_stage_name(c->stage));
+			return conn_long_line(c, d);
 		if (c->eof || c->fd == -1)
 			return conn_fail(c, d, have > 0 ? "the server closed "
 			    "the connection in the middle of a line" :

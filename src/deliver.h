@@ -28,6 +28,15 @@
 enum outcome deliver_message(const struct config *cfg, struct envelope *env,
 	    struct msg *m, struct diag *d);
 
+/*
+ * The account's connection settings as smtp.c and tls.c take them: host,
+ * port, timeout, EHLO name, TLS mode and tc (p->tls_cfg points to tc;
+ * smtp_open copies it; the strings belong to cfg), and the spool as the
+ * TLS session cache (p->tls_cache).  p->auth is NULL.
+ */
+void	 deliver_params(const struct config *cfg, struct smtp_params *p,
+	    struct tls_config *tc);
+
 /* A connection reused for several messages (the queue runner). */
 struct deliver_session {
 	const struct config	*cfg;
@@ -39,6 +48,11 @@ struct deliver_session {
 	unsigned		 msgs;		/* messages on this
 						 * connection */
 	unsigned		 connects;	/* connections made */
+	/* For the attempt's log line, set by the caller before each
+	 * message (deliver_message leaves them unset): */
+	const char		*qid;		/* queue ID, NULL = "NOQUEUE" */
+	long long		 arrival;	/* when the message came (epoch
+						 * seconds), 0 = now */
 };
 
 /* Prepare ds for cfg (no connection yet; cfg must outlive ds). */
@@ -47,7 +61,8 @@ void	 deliver_session_init(struct deliver_session *ds,
 
 /*
  * Send env + m like deliver_message() over ds's connection: connect on
- * first use, RSET between messages (smtp.c), reconnect after the server
+ * first use, RSET between messages (smtp.c), reconnect after
+ * the server
  * dropped the connection, and after DELIVER_SESSION_MSGS_MAX messages.
  * When the previous message left a reused connection dead and this
  * message fails before any recipient was accepted (RSET/MAIL stage), it
@@ -56,11 +71,50 @@ void	 deliver_session_init(struct deliver_session *ds,
  * and every later message fail at once with the same TEMPFAIL diag, so a
  * dead smarthost costs one timeout per run, not one per message.
  * Returns the outcome as deliver_message().
+ *
+ * Every attempt ends here, so this is where its one log line is written
+ * (log_info, design issue 6): greppable key=value pairs, values with
+ * spaces or quotes double-quoted with \" and \\ escapes:
+ *   id=QID from=<s> to=<a>,<b> nrcpt=2 size=N relay=host:port
+ *   delay=SECONDS result=sent|deferred|refused|partial
+ *   [reply="250 2.0.0 Ok"] [diag="cause; catalogue advice"]
+ * reply is the server's answer for the recipients (the success, else the
+ * first failure); diag is d's text, the same line stderr and mailq show.
  */
 enum outcome deliver_session_message(struct deliver_session *ds,
 	    struct envelope *env, struct msg *m, struct diag *d);
 
-/* QUIT (or close) the connection, if any; ds may be reused after init. */
+/*
+ * deliver_session_message() with cross-message pipelining (the queue
+ * runner, issue 7): when the server offers PIPELINING and accepts every
+ * recipient, the message's final dot is left to share a write with the
+ * next message's MAIL/RCPT/DATA, so each message costs one round trip.
+ * done(arg, outcome, d) runs exactly once with what
+ * deliver_session_message() would have returned (the log line written,
+ * env's recipients settled): before this returns, or later from inside
+ * the next deliver_session_submit(), deliver_session_flush() or
+ * deliver_session_end().  env and m must stay valid (and the entry
+ * locked) until then; ds->qid and ds->arrival are copied now.
+ */
+void	 deliver_session_submit(struct deliver_session *ds,
+	    struct envelope *env, struct msg *m,
+	    void (*done)(void *, enum outcome, const struct diag *),
+	    void *arg);
+
+/* Settle the message still waiting for its reply, if any (runs done). */
+void	 deliver_session_flush(struct deliver_session *ds);
+
+/*
+ * Append v to b as a log value: as is when it holds no space, quote,
+ * backslash or '=', else double-quoted with \" and \\; control bytes
+ * become '?'.  NULL or "" gives "".  Returns 0, or -1 when b is full.
+ */
+int	 deliver_log_value(struct buf *b, const char *v);
+
+/*
+ * QUIT (or close) the connection, if any, after settling a message still
+ * waiting for its reply; ds may be reused after init.
+ */
 void	 deliver_session_end(struct deliver_session *ds);
 
 #endif /* SENDSMTP_DELIVER_H */

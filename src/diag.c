@@ -3,7 +3,8 @@
  *
  * RFC 5321 4.2.1 (reply code classes), RFC 3463 (enhanced status codes).
  * This is the single place that turns an SMTP reply into an outcome and
- * an exit code.
+ * an exit code, and (diag_advise) where the error catalogue's advice is
+ * joined to the facts of a failure.
  */
 #include "compat.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "catalog.h"
 #include "diag.h"
 
 static void	diag_vformat(struct diag *d, const char *fmt, va_list ap)
@@ -80,6 +82,10 @@ diag_classify(enum smtp_stage stage, int code)
 		return OUTCOME_OK;
 	if (code >= 400 && code < 500)
 		return OUTCOME_TEMPFAIL;
+	/* RFC 4954 6: "authenticate first" is fixed in the config, like a
+	 * failed AUTH; bouncing would lose mail over a setup mistake. */
+	if (code == 530)
+		return OUTCOME_TEMPFAIL;
 	switch (stage) {
 	case STAGE_MAIL:
 	case STAGE_RCPT:
@@ -100,7 +106,13 @@ diag_perm_exitcode(int code, const char *enh)
 		return EX_NOUSER;
 	if (enh != NULL && strcmp(enh, "5.1.2") == 0)
 		return EX_NOHOST;
-	if (code == 552 || (enh != NULL && strcmp(enh, "5.3.4") == 0))
+	/* Too big: 5.3.4 or 5.2.3, or a bare 552 (RFC 5321 calls 552
+	 * "exceeded storage allocation").  552 5.2.2 is a full mailbox,
+	 * not a message we could fix. */
+	if (enh != NULL && (strcmp(enh, "5.3.4") == 0 ||
+	    strcmp(enh, "5.2.3") == 0))
+		return EX_DATAERR;
+	if (code == 552 && (enh == NULL || enh[0] == '\0'))
 		return EX_DATAERR;
 	return EX_UNAVAILABLE;
 }
@@ -166,8 +178,70 @@ diag_smtp(struct diag *d, enum smtp_stage stage, int code, const char *enh,
 		d->exitcode = EX_TEMPFAIL;
 	else if (d->outcome == OUTCOME_PERMFAIL)
 		d->exitcode = diag_perm_exitcode(code, enh);
+	(void)snprintf(d->reply, sizeof(d->reply), "%d%s%s %s", code,
+	    d->enh[0] != '\0' ? " " : "", d->enh, text != NULL ? text : "");
 	(void)snprintf(d->text, sizeof(d->text), "%s refused %s: %d%s%s %s",
 	    host != NULL ? host : "the server", diag_stage_name(stage), code,
 	    d->enh[0] != '\0' ? " " : "", d->enh, text != NULL ? text : "");
+	return diag_advise(d, DC_SMTP, text);
+}
+
+int
+diag_advise(struct diag *d, enum diag_class cls, const char *reply)
+{
+	const struct catalog_entry *e;
+	size_t len, alen, room;
+
+	if (d->factlen > 0 && d->factlen < sizeof(d->text))
+		d->text[d->factlen] = '\0';
+	d->factlen = 0;
+	d->cls = cls;
+	d->cat_id = NULL;
+	e = catalog_lookup(cls, (int)d->stage, d->smtp_code,
+	    d->enh[0] != '\0' ? d->enh : NULL, reply);
+	if (e == NULL)
+		return -1;
+	d->cat_id = e->id;
+	len = strlen(d->text);
+	alen = strlen(e->text);
+	if (alen + 8 >= sizeof(d->text))
+		return -1;
+	room = sizeof(d->text) - 1 - 2 - alen;
+	if (len > room) {
+		/* cut the facts, never the advice */
+		len = room - 3;
+		memcpy(d->text + len, "...", 3);
+		len += 3;
+		d->text[len] = '\0';
+	}
+	d->factlen = len;
+	if (len > 0) {
+		memcpy(d->text + len, "; ", 2);
+		len += 2;
+	}
+	memcpy(d->text + len, e->text, alen + 1);
 	return -1;
+}
+
+void
+diag_set_class(struct diag *d, enum diag_class cls)
+{
+	const struct catalog_entry *e;
+
+	e = catalog_lookup(cls, (int)d->stage, d->smtp_code,
+	    d->enh[0] != '\0' ? d->enh : NULL, NULL);
+	d->cls = cls;
+	d->cat_id = e != NULL ? e->id : NULL;
+}
+
+const char *
+diag_reply_advice(int code, const char *reply)
+{
+	const struct catalog_entry *e;
+	char enh[16];
+
+	diag_enh_of_text(reply, enh, sizeof(enh));
+	e = catalog_lookup(DC_SMTP, 0, code, enh[0] != '\0' ? enh : NULL,
+	    reply);
+	return e != NULL ? e->text : NULL;
 }

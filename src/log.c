@@ -101,7 +101,7 @@ log_is_verbose(void)
 static void
 log_to_dest(int prio, const char *msg)
 {
-	char line[2048], stamp[64];
+	char line[LOG_LINE_MAX + 128], stamp[64];
 	struct tm tm;
 	time_t now;
 	int n;
@@ -136,7 +136,7 @@ static void
 log_emit(int prio, int to_stderr, const char *fmt, va_list ap,
     const char *suffix)
 {
-	char msg[DIAG_TEXT_MAX];
+	char msg[LOG_LINE_MAX];
 	size_t len;
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);

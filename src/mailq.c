@@ -115,9 +115,10 @@ mailq_entry(struct mailq_ctx *c, const struct queue_entry *e)
 	for (i = 0; i < e->env.nrcpts; i++) {
 		const struct rcpt *r = &e->env.rcpts[i];
 
-		/* a local error is shown once, as the entry's last error */
+		/* a failure of the whole attempt is shown once, as the
+		 * entry's last error (the catalogue line) */
 		if (r->reply != NULL && r->state != RCPT_PENDING &&
-		    (r->code >= 200 || e->meta.last_error == NULL ||
+		    (e->meta.last_error == NULL ||
 		    strcmp(r->reply, e->meta.last_error) != 0))
 			(void)fprintf(c->out, "    %-8s  %s  (%s)\n",
 			    names[r->state], r->addr, r->reply);

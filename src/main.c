@@ -4,10 +4,11 @@
  *
  * Security: the process may run setgid (design.md 6).  Before anything is
  * opened: fds 0-2 are forced open, the umask is 077, every other fd is
- * closed and the environment is cut to a short allow-list.  The
- * background delivery of -odb detaches here (double fork, setsid, fds
- * 0-2 on /dev/null) only after the message is durably queued, so the
- * caller's exit 0 never depends on the detached process.
+ * closed and the environment is cut to a short allow-list; a caller
+ * other than root may not use -C then (priv.c says what runs with the
+ * group).  The background delivery of -odb detaches here (double
+ * fork, setsid, fds 0-2 on /dev/null) only after the message is durably
+ * queued, so the caller's exit 0 never depends on the detached process.
  */
 #include "compat.h"
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "selfcheck.h"
 #include "cli.h"
 #include "config.h"
 #include "deliver.h"
@@ -32,7 +34,10 @@
 #include "log.h"
 #include "mailq.h"
 #include "msg.h"
+#include "policy.h"
+#include "priv.h"
 #include "runq.h"
+#include "smtpd.h"
 #include "submit.h"
 #include "sysid.h"
 #include "util.h"
@@ -50,6 +55,7 @@ struct run {
 	const char	*domain;	/* cfg.domain or the host's FQDN */
 	char		*name_env;	/* $NAME, kept before the env
 					 * is cut */
+	struct policy	 pol;		/* aliases, sender policy */
 };
 
 static void	 hygiene(void);
@@ -63,6 +69,8 @@ static int	 add_argv_recipients(struct run *r, struct envelope *env,
 		    struct diag *d);
 static int	 mode_send(struct run *r);
 static int	 mode_verify(struct run *r);
+static int	 mode_aliases(struct run *r);
+static int	 mode_smtp(struct run *r);
 static int	 mode_info(struct run *r);
 static int	 mode_runq(struct run *r);
 static int	 detach(void);
@@ -76,15 +84,18 @@ static void	 msg_cleanup(void *arg);
 /*
  * Environment variables a caller may pass through (design.md 6).  The
  * sanitizer options and FAKETIME (libfaketime, for the queue's backoff
- * tests) only matter to tools that are preloaded or built in; the
- * dynamic loader ignores LD_PRELOAD for the setgid binary, so they give
- * a caller nothing.
+ * tests) are test tools: they pass only when the process is not
+ * privileged (priv.h), so a caller of the setgid binary cannot steer a
+ * preloaded or built-in tool, nor the passwordeval child.
  */
-static const char *const env_allowed[] = {
-	"LANG", "LC_ALL", "LC_CTYPE", "TZ",
-	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
-	"FAKETIME",
-	NULL
+static const struct {
+	const char	*name;
+	int		 unprivileged_only;
+} env_allowed[] = {
+	{ "LANG", 0 }, { "LC_ALL", 0 }, { "LC_CTYPE", 0 }, { "TZ", 0 },
+	{ "ASAN_OPTIONS", 1 }, { "UBSAN_OPTIONS", 1 }, { "LSAN_OPTIONS", 1 },
+	{ "FAKETIME", 1 },
+	{ NULL, 0 }
 };
 
 static void
@@ -120,15 +131,18 @@ env_reduce(struct run *r)
 	name = getenv("NAME");
 	r->name_env = name != NULL && !has_crlf_nul(name, strlen(name)) ?
 	    xstrdup(name) : NULL;
-	for (i = 0; env_allowed[i] != NULL; i++) {
-		const char *v = getenv(env_allowed[i]);
+	for (i = 0; env_allowed[i].name != NULL; i++) {
+		const char *v = getenv(env_allowed[i].name);
 
+		if (env_allowed[i].unprivileged_only && priv_privileged())
+			v = NULL;
 		keep[i] = v != NULL ? xstrdup(v) : NULL;
 	}
 	(void)clearenv();
-	for (i = 0; env_allowed[i] != NULL; i++) {
-		if (keep[i] != NULL && setenv(env_allowed[i], keep[i], 1) != 0)
-			fatal(EX_OSERR, "setenv %s", env_allowed[i]);
+	for (i = 0; env_allowed[i].name != NULL; i++) {
+		if (keep[i] != NULL &&
+		    setenv(env_allowed[i].name, keep[i], 1) != 0)
+			fatal(EX_OSERR, "setenv %s", env_allowed[i].name);
 		free(keep[i]);
 	}
 	if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) != 0)
@@ -160,73 +174,50 @@ load_config(struct run *r, struct diag *d)
 	const char *path = r->opts.config_path != NULL ?
 	    r->opts.config_path : DEFAULT_CONFIG;
 
-	if (config_load(path, NULL, &r->cfg, d) == -1)
+	/* msmtp: the account whose "from" is the -f address, if any */
+	if (config_load_sender(path, NULL, r->opts.sender, &r->cfg, d) == -1)
 		return -1;
 	r->domain = r->cfg.domain != NULL ? r->cfg.domain : r->id.fqdn;
 	log_open(r->cfg.log, r->opts.syslog_tag);
-	return 0;
+	switch (r->opts.mode) {
+	case MODE_SEND:
+	case MODE_SMTP:
+	case MODE_VERIFY:
+	case MODE_ALIASES:
+		return policy_init(&r->pol, &r->cfg, &r->id, d);
+	default:
+		return 0;
+	}
 }
 
-/* -f (when allowed), else "from", else login@domain; qualified. */
+/* The account's sender policy applied to -f (policy.h). */
 static int
 resolve_sender(struct run *r, struct envelope *env, struct diag *d)
 {
-	const char *given = NULL;
 	char *addr;
 
-	if (r->opts.sender != NULL && r->cfg.allow_from_override)
-		given = r->opts.sender;
-	else if (r->opts.sender != NULL)
-		log_warnx("warning: -f %s ignored: allow_from_override is off "
-		    "in %s", r->opts.sender, r->cfg.path);
-	if (given == NULL)
-		given = r->cfg.from;
-	if (given == NULL) {
-		addr = xasprintf("%s@%s", r->id.login, r->domain);
-	} else {
-		char *spec;
-
-		if (addr_parse_one(given, &spec, d) == -1)
-			return -1;
-		/* The null sender stays null; bare names get our domain. */
-		addr = spec[0] == '\0' ? xstrdup("") :
-		    addr_qualify(spec, r->domain);
-		free(spec);
-	}
+	if (policy_sender(&r->pol, r->opts.sender, r->id.login, &addr,
+	    d) == -1)
+		return -1;
 	envelope_set_sender(env, addr);
 	free(addr);
 	return 0;
 }
 
+/* Every argv element, qualified and through the aliases. */
 static int
 add_argv_recipients(struct run *r, struct envelope *env, struct diag *d)
 {
-	struct addr_list l;
-	size_t j;
-	int i, rc = 0;
+	int i;
 
-	addr_list_init(&l);
-	for (i = 0; i < r->opts.nrcpts && rc == 0; i++) {
+	for (i = 0; i < r->opts.nrcpts; i++) {
 		const char *elem = r->opts.rcpts[i];
 
-		if (addr_parse_list(elem, strlen(elem), &l, d) == -1) {
-			rc = -1;
-			break;
-		}
-		for (j = 0; j < l.n && rc == 0; j++) {
-			char *a;
-
-			if (l.v[j].spec[0] == '\0')
-				continue;
-			a = addr_qualify(l.v[j].spec, r->domain);
-			if (envelope_add_rcpt(env, a, d) == -1)
-				rc = -1;
-			free(a);
-		}
-		addr_list_free(&l);
+		if (policy_add_rcpts(&r->pol, elem, strlen(elem), env,
+		    d) == -1)
+			return -1;
 	}
-	addr_list_free(&l);
-	return rc;
+	return 0;
 }
 
 static void
@@ -243,9 +234,18 @@ report_refused(const struct envelope *env)
 	for (i = 0; i < env->nrcpts; i++) {
 		const struct rcpt *rc = &env->rcpts[i];
 
+		const char *advice;
+
+		/* the reply's catalogue line, as in the log and bounces */
+		advice = rc->state == RCPT_PERMFAIL && rc->code >= 200 ?
+		    diag_reply_advice(rc->code, rc->reply) : NULL;
+		if (advice != NULL && rc->reply != NULL &&
+		    strstr(rc->reply, advice) != NULL)
+			advice = NULL;	/* already there */
 		if (rc->state == RCPT_PERMFAIL && rc->code >= 200)
-			log_warnx("<%s> refused: %d %s", rc->addr, rc->code,
-			    rc->reply != NULL ? rc->reply : "");
+			log_warnx("<%s> refused: %d %s%s%s", rc->addr, rc->code,
+			    rc->reply != NULL ? rc->reply : "", advice != NULL ?
+			    "; " : "", advice != NULL ? advice : "");
 		else if (rc->state == RCPT_PERMFAIL)
 			log_warnx("<%s> refused: %s", rc->addr,
 			    rc->reply != NULL ? rc->reply :
@@ -402,6 +402,9 @@ mode_send(struct run *r)
 	mo.sender = env.sender;
 	mo.domain = r->domain;
 	mo.now = time(NULL);
+	mo.local = &r->pol.actx;
+	mo.aliases = &r->pol.aliases;
+	mo.from_rewrite = policy_header_from(&r->pol);
 	tmpdir = xasprintf("%s/tmp", r->cfg.queue_dir);
 	log_set_cleanup(msg_cleanup, &m);
 	rc = msg_read(STDIN_FILENO, tmpdir, &mo, &m, &env, &d);
@@ -460,6 +463,56 @@ mode_verify(struct run *r)
 		    strerror(errno));
 		return fail(&d);
 	}
+	return 0;
+}
+
+/* -bi, newaliases: check the aliases file (compat.md 2, design.md 1). */
+static int
+mode_aliases(struct run *r)
+{
+	struct diag d;
+
+	if (r->cfg.aliases == NULL) {
+		printf("%s: no aliases file is configured\n", r->cfg.path);
+		return 0;
+	}
+	if (aliases_check(&r->pol.aliases, &r->pol.actx, &d) == -1)
+		return fail(&d);
+	printf("%s: %zu aliases%s\n", r->cfg.aliases, r->pol.aliases.n,
+	    r->pol.aliases.dflt != NULL ? " (with default)" : "");
+	return 0;
+}
+
+/* -bs: the SMTP dialogue on stdin/stdout (smtpd.h). */
+static int
+mode_smtp(struct run *r)
+{
+	struct smtpd_ctx x;
+	struct diag d;
+	char *tmpdir;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.cfg = &r->cfg;
+	x.pol = &r->pol;
+	tmpdir = xasprintf("%s/tmp", r->cfg.queue_dir);
+	x.tmpdir = tmpdir;
+	x.login = r->id.login;
+	x.fullname = r->opts.fullname != NULL ? r->opts.fullname :
+	    r->name_env != NULL ? r->name_env : r->id.gecos_name;
+	x.hostname = r->domain;
+	/* -odb cannot detach inside a dialogue: deliver, then answer */
+	x.so.mode = r->opts.delivery == DELIVERY_BACKGROUND ?
+	    DELIVERY_HYBRID : r->opts.delivery;
+	/* refusals are answered in SMTP; mixed outcomes still bounce */
+	x.so.errmode = ERRMODE_UNSET;
+	x.so.domain = r->domain;
+	x.infd = STDIN_FILENO;
+	x.outfd = STDOUT_FILENO;
+	rc = smtpd_run(&x, &d);
+	free(tmpdir);
+	if (rc == -1)
+		return fail(&d);
 	return 0;
 }
 
@@ -541,9 +594,18 @@ main(int argc, char **argv)
 	hygiene();
 	memset(&r, 0, sizeof(r));
 	log_init("sendsmtp");
+	if (priv_init(&d) == -1)
+		exit(fail(&d));
 	env_reduce(&r);
 	if (cli_parse(argc, argv, &r.opts, &d) == -1) {
 		drain_stdin();
+		exit(fail(&d));
+	}
+	/* Before the file is opened: a setgid run keeps the root config. */
+	if (r.opts.config_path != NULL &&
+	    priv_check_override("-C", &d) == -1) {
+		if (r.opts.mode == MODE_SEND)
+			drain_stdin();
 		exit(fail(&d));
 	}
 	for (i = 0; i < r.opts.nwarnings; i++)
@@ -555,6 +617,10 @@ main(int argc, char **argv)
 	log_set_verbose(r.opts.verbose);
 	log_set_quiet(r.opts.errmode == ERRMODE_QUIET);
 	sysid_load(&r.id);
+	/* --check reads the configuration itself, to report on it. */
+	if (r.opts.mode == MODE_CHECK)
+		exit(selfcheck_run(&r.opts, r.opts.config_path != NULL ?
+		    r.opts.config_path : DEFAULT_CONFIG, r.id.fqdn, stdout));
 	config_defaults(&r.cfg);
 	if (load_config(&r, &d) == -1) {
 		if (r.opts.mode == MODE_SEND)
@@ -568,10 +634,17 @@ main(int argc, char **argv)
 	case MODE_VERIFY:
 		rc = mode_verify(&r);
 		break;
+	case MODE_ALIASES:
+		rc = mode_aliases(&r);
+		break;
+	case MODE_SMTP:
+		rc = mode_smtp(&r);
+		break;
 	default:
 		rc = mode_info(&r);
 		break;
 	}
+	policy_free(&r.pol);
 	config_free(&r.cfg);
 	sysid_free(&r.id);
 	cli_opts_free(&r.opts);

@@ -31,7 +31,13 @@
  *   and Resent-Message-ID instead.  An input without a header section
  *   gets those fields and an empty line before its first line.
  * - -t: recipients from all To/Cc/Bcc fields, or from Resent-To/Cc/Bcc
- *   when any of those exists (Postfix rule, compat.md 2.1).
+ *   when any of those exists (Postfix rule, compat.md 2.1); through the
+ *   aliases when o->local is set.
+ * - With o->local: local addresses in From, To, Cc, Reply-To, Sender and
+ *   their Resent- forms are qualified in place (hdrfix.c; a field that
+ *   does not parse is kept as it is).  With o->from_rewrite: From: gets
+ *   that address with the original display name, and Reply-To: the
+ *   original address when it differs and there was no Reply-To.
  *
  * Memory does not grow with the message: the body is streamed through a
  * 998-octet line segment and an IO_CHUNK writer; the header section is
@@ -63,9 +69,12 @@
 #endif
 
 #include "addr.h"
+#include "aliases.h"
+#include "b64.h"
 #include "bounds.h"
 #include "buf.h"
 #include "hdr.h"
+#include "hdrfix.h"
 #include "msg.h"
 #include "util.h"
 
@@ -87,6 +96,7 @@
 #define SEEN_RMSGID		0x20
 #define SEEN_RESENT		0x40	/* any Resent-* field */
 #define SEEN_RRCPT		0x80	/* Resent-To, -Cc or -Bcc */
+#define SEEN_REPLYTO		0x100
 
 enum mr_state { MS_HEADERS, MS_BODY, MS_DONE };
 
@@ -116,10 +126,20 @@ struct mreader {
 	unsigned	 seen;		/* SEEN_* */
 	struct rcptset	 plain;		/* To, Cc, Bcc */
 	struct rcptset	 resent;	/* Resent-To, -Cc, -Bcc */
+	char		*orig_from;	/* From: address replaced by
+					 * from_rewrite, for Reply-To */
+	struct buf	 fix;		/* a rewritten field */
 	/* body */
 	char		 seg[LINE_MAX_WIRE];
 	size_t		 seglen;
 	int		 split;		/* this line was broken */
+	int		 ended;		/* a lone dot was pushed */
+};
+
+/* The opaque handle of msg_begin(). */
+struct msg_in {
+	struct mreader	 r;
+	int		 failed;	/* msg_push returned -1 */
 };
 
 static int	 msg_create(const char *tmpdir, struct msg *m,
@@ -136,6 +156,15 @@ static int	 mr_finish(struct mreader *r);
 static int	 mr_header_line(struct mreader *r);
 static int	 mr_headers_eof(struct mreader *r);
 static int	 mr_field(struct mreader *r);
+static int	 mr_field_fix(struct mreader *r, const char *raw,
+		    size_t rawlen);
+static int	 mr_from_rewrite(struct mreader *r, const char *raw,
+		    size_t rawlen);
+static int	 mr_rcpt(struct mreader *r, const char *spec);
+static void	 mr_init(struct mreader *r, const struct msg_opts *o,
+		    struct msg *m, struct envelope *env, struct diag *d);
+static int	 mr_start(struct mreader *r, const char *tmpdir);
+static int	 mr_done(struct mreader *r, int rc);
 static void	 mr_collect(struct mreader *r, struct rcptset *set,
 		    const char *v, size_t vlen);
 static void	 mr_check_utf8(struct mreader *r, const char *v,
@@ -153,7 +182,6 @@ static int	 mr_body_eol(struct mreader *r);
 static size_t	 msg_utf8_cut(const char *s, size_t cut, size_t min);
 static void	 msg_date(time_t now, char *out, size_t outsz);
 static void	 msg_display_name(struct buf *b, const char *name);
-static void	 msg_base64(struct buf *b, const unsigned char *p, size_t n);
 
 /* ------------------------------------------------------------ file */
 
@@ -572,6 +600,8 @@ mr_field(struct mreader *r)
 	    hdr_field_is(&r->hp, "Return-Path");
 	if (drop)
 		return 0;
+	if (hdr_field_is(&r->hp, "Reply-To"))
+		r->seen |= SEEN_REPLYTO;
 	for (i = 0; i < sizeof(visible) / sizeof(visible[0]); i++)
 		if (hdr_field_is(&r->hp, visible[i]))
 			mr_check_utf8(r, v, vlen);
@@ -579,7 +609,59 @@ mr_field(struct mreader *r)
 		return diag_set(r->d, EX_DATAERR, "a header field name before "
 		    "line %llu is longer than %d octets; the message is "
 		    "malformed", r->lineno, LINE_MAX_WIRE - 2);
+	for (i = 0; i < sizeof(visible) / sizeof(visible[0]); i++)
+		if (hdr_field_is(&r->hp, visible[i]))
+			return mr_field_fix(r, raw, rawlen);
 	return mr_write_field(r, raw, rawlen);
+}
+
+/* An address field: From rewritten or local addresses qualified. */
+static int
+mr_field_fix(struct mreader *r, const char *raw, size_t rawlen)
+{
+	if (r->o->from_rewrite != NULL && hdr_field_is(&r->hp, "From") &&
+	    r->orig_from == NULL)
+		return mr_from_rewrite(r, raw, rawlen);
+	if (r->o->local != NULL &&
+	    hdrfix_qualify(raw, rawlen, r->o->local, &r->fix) == 1)
+		return mr_write_field(r, r->fix.data, r->fix.len);
+	return mr_write_field(r, raw, rawlen);
+}
+
+/*
+ * sender_policy header: "From: Name <account>" keeping the display name
+ * (or the comment of "root (Cron Daemon)"); the original address is kept
+ * for a Reply-To when it is another one.
+ */
+static int
+mr_from_rewrite(struct mreader *r, const char *raw, size_t rawlen)
+{
+	struct alias_ctx none = { r->o->domain, NULL };
+	char *spec = NULL, *name = NULL;
+
+	if (hdrfix_first(raw, rawlen, r->o->local != NULL ? r->o->local :
+	    &none, &spec, &name) == -1) {
+		spec = NULL;
+		name = NULL;
+	}
+	buf_reset(&r->fix);
+	(void)buf_addstr(&r->fix, "From: ");
+	if (name != NULL && *name != '\0') {
+		msg_display_name(&r->fix, name);
+		(void)buf_printf(&r->fix, " <%s>\r\n", r->o->from_rewrite);
+	} else
+		(void)buf_printf(&r->fix, "%s\r\n", r->o->from_rewrite);
+	if (spec != NULL && !envelope_addr_equal(spec, r->o->from_rewrite))
+		r->orig_from = spec;
+	else {
+		free(spec);
+		r->orig_from = xstrdup("");
+	}
+	free(name);
+	if (r->fix.len == 0)
+		return diag_set(r->d, EX_DATAERR, "the From: header is too "
+		    "long to rewrite");
+	return mr_write_field(r, r->fix.data, r->fix.len);
 }
 
 /* The header section is complete: recipients, added fields, blank line. */
@@ -607,15 +689,34 @@ mr_add_rcpts(struct mreader *r)
 		*r->d = set->d;
 		return -1;
 	}
-	for (i = 0; i < set->l.n; i++) {
-		char *a = addr_qualify(set->l.v[i].spec, r->o->domain);
-		int rc = envelope_add_rcpt(r->env, a, r->d);
-
-		free(a);
-		if (rc == -1)
+	for (i = 0; i < set->l.n; i++)
+		if (mr_rcpt(r, set->l.v[i].spec) == -1)
 			return -1;
-	}
 	return 0;
+}
+
+/* One -t recipient: qualified, or through the aliases (policy.h). */
+static int
+mr_rcpt(struct mreader *r, const char *spec)
+{
+	char **out = NULL, *a;
+	size_t n = 0, j;
+	int rc;
+
+	if (r->o->local == NULL) {
+		a = addr_qualify(spec, r->o->domain);
+		rc = envelope_add_rcpt(r->env, a, r->d);
+		free(a);
+		return rc == -1 ? -1 : 0;
+	}
+	rc = aliases_expand(r->o->aliases, r->o->local, spec, &out, &n, r->d);
+	for (j = 0; j < n; j++) {
+		if (rc == 0 && envelope_add_rcpt(r->env, out[j], r->d) == -1)
+			rc = -1;
+		free(out[j]);
+	}
+	free(out);
+	return rc;
 }
 
 static int
@@ -648,6 +749,9 @@ mr_add_missing(struct mreader *r)
 		    tm.tm_min, tm.tm_sec, rnd[0], rnd[1], rnd[2], rnd[3],
 		    rnd[4], rnd[5], rnd[6], rnd[7], dom);
 	}
+	if (r->orig_from != NULL && r->orig_from[0] != '\0' &&
+	    !(r->seen & SEEN_REPLYTO))
+		(void)buf_printf(&f, "Reply-To: %s\r\n", r->orig_from);
 	if (!(r->seen & need_from)) {
 		if (r->o->sender == NULL || *r->o->sender == '\0')
 			sender = xasprintf("MAILER-DAEMON@%s", dom);
@@ -859,32 +963,6 @@ msg_date(time_t now, char *out, size_t outsz)
 	    tm.tm_min, tm.tm_sec, zone);
 }
 
-static void
-msg_base64(struct buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		(void)buf_addc(b, tab[p[i] >> 2]);
-		(void)buf_addc(b, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		(void)buf_addc(b,
-		    tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)]);
-		(void)buf_addc(b, tab[p[i + 2] & 63]);
-	}
-	if (n - i == 1) {
-		(void)buf_addc(b, tab[p[i] >> 2]);
-		(void)buf_addc(b, tab[(p[i] & 3) << 4]);
-		(void)buf_addstr(b, "==");
-	} else if (n - i == 2) {
-		(void)buf_addc(b, tab[p[i] >> 2]);
-		(void)buf_addc(b, tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		(void)buf_addc(b, tab[(p[i + 1] & 15) << 2]);
-		(void)buf_addc(b, '=');
-	}
-}
-
 /*
  * The -F / gecos name as an RFC 5322 display name: plain when it is
  * atoms and spaces, a quoted string when it has specials, RFC 2047
@@ -924,7 +1002,7 @@ msg_display_name(struct buf *b, const char *name)
 			if (i > 0)
 				(void)buf_addc(b, ' ');
 			(void)buf_addstr(b, "=?UTF-8?B?");
-			msg_base64(b, (const unsigned char *)s + i, k);
+			(void)b64_add(b, s + i, k);
 			(void)buf_addstr(b, "?=");
 		}
 	} else if (plain && n > 0)
@@ -980,54 +1058,132 @@ mr_stream(struct mreader *r, int infd)
 	return rc;
 }
 
+static void
+mr_init(struct mreader *r, const struct msg_opts *o, struct msg *m,
+    struct envelope *env, struct diag *d)
+{
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->m = m;
+	r->env = env;
+	r->d = d;
+	r->state = MS_HEADERS;
+	r->lineno = 1;
+	hdr_parser_init(&r->hp);
+	buf_init(&r->hline, MSG_HLINE_MAX);
+	buf_init(&r->fix, HDR_FIELD_MAX + LINE_MAX_WIRE);
+	addr_list_init(&r->plain.l);
+	addr_list_init(&r->resent.l);
+}
+
+/* Check the options and create the file. */
+static int
+mr_start(struct mreader *r, const char *tmpdir)
+{
+	const struct msg_opts *o = r->o;
+
+	if ((o->sender != NULL && has_crlf_nul(o->sender,
+	    strlen(o->sender))) || (o->domain != NULL &&
+	    has_crlf_nul(o->domain, strlen(o->domain))) ||
+	    (o->from_rewrite != NULL && has_crlf_nul(o->from_rewrite,
+	    strlen(o->from_rewrite))))
+		return diag_set(r->d, EX_DATAERR, "the sender address or "
+		    "domain contains a line break; fix the -f value or the "
+		    "config");
+	if (msg_create(tmpdir, r->m, r->d) == -1)
+		return -1;
+	r->obuf = xmalloc(IO_CHUNK);
+	return 0;
+}
+
+/* Flush and rewind when rc is 0; release the reader either way. */
+static int
+mr_done(struct mreader *r, int rc)
+{
+	struct msg *m = r->m;
+
+	if (rc == 0 && out_flush(r) == -1)
+		rc = -1;
+	if (rc == 0 && lseek(m->fd, 0, SEEK_SET) == -1)
+		rc = diag_set(r->d, EX_TEMPFAIL, "cannot rewind %s: %s",
+		    m->path, strerror(errno));
+	if (rc == 0) {
+		m->size = r->total;
+		r->env->eightbit |= m->eightbit;
+		r->env->smtputf8 |= m->smtputf8;
+	} else
+		msg_discard(m);
+	free(r->obuf);
+	free(r->orig_from);
+	buf_free(&r->hline);
+	buf_free(&r->fix);
+	hdr_parser_free(&r->hp);
+	addr_list_free(&r->plain.l);
+	addr_list_free(&r->resent.l);
+	return rc;
+}
+
 int
 msg_read(int infd, const char *tmpdir, const struct msg_opts *o,
     struct msg *m, struct envelope *env, struct diag *d)
 {
 	struct mreader r;
-	int rc = -1;
+	int rc;
 
-	memset(m, 0, sizeof(*m));
-	m->fd = -1;
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	r.m = m;
-	r.env = env;
-	r.d = d;
-	r.state = MS_HEADERS;
-	r.lineno = 1;
-	hdr_parser_init(&r.hp);
-	buf_init(&r.hline, MSG_HLINE_MAX);
-	addr_list_init(&r.plain.l);
-	addr_list_init(&r.resent.l);
-	if ((o->sender != NULL && has_crlf_nul(o->sender,
-	    strlen(o->sender))) || (o->domain != NULL &&
-	    has_crlf_nul(o->domain, strlen(o->domain)))) {
-		(void)diag_set(d, EX_DATAERR, "the sender address or domain "
-		    "contains a line break; fix the -f value or the config");
-		goto done;
+	mr_init(&r, o, m, env, d);
+	rc = mr_start(&r, tmpdir);
+	if (rc == 0)
+		rc = mr_stream(&r, infd);
+	return mr_done(&r, rc);
+}
+
+struct msg_in *
+msg_begin(const char *tmpdir, const struct msg_opts *o, struct msg *m,
+    struct envelope *env, struct diag *d)
+{
+	struct msg_in *in = xcalloc(1, sizeof(*in));
+
+	mr_init(&in->r, o, m, env, d);
+	if (mr_start(&in->r, tmpdir) == -1) {
+		(void)mr_done(&in->r, -1);
+		free(in);
+		return NULL;
 	}
-	if (msg_create(tmpdir, m, d) == -1)
-		goto done;
-	r.obuf = xmalloc(IO_CHUNK);
-	if (mr_stream(&r, infd) == -1 || out_flush(&r) == -1)
-		goto done;
-	if (lseek(m->fd, 0, SEEK_SET) == -1) {
-		(void)diag_set(d, EX_TEMPFAIL, "cannot rewind %s: %s",
-		    m->path, strerror(errno));
-		goto done;
+	return in;
+}
+
+int
+msg_push(struct msg_in *in, const char *p, size_t n)
+{
+	int rc;
+
+	if (in->failed)
+		return -1;
+	if (in->r.ended)
+		return 0;
+	rc = mr_feed(&in->r, p, n);
+	if (rc == 1) {
+		in->r.ended = 1;
+		in->r.pending_cr = 0;
+		rc = 0;
 	}
-	m->size = r.total;
-	env->eightbit |= m->eightbit;
-	env->smtputf8 |= m->smtputf8;
-	rc = 0;
-done:
 	if (rc == -1)
-		msg_discard(m);
-	free(r.obuf);
-	buf_free(&r.hline);
-	hdr_parser_free(&r.hp);
-	addr_list_free(&r.plain.l);
-	addr_list_free(&r.resent.l);
+		in->failed = 1;
+	return rc;
+}
+
+int
+msg_end(struct msg_in *in)
+{
+	int rc = in->failed ? -1 : 0;
+
+	if (rc == 0 && !in->r.ended)
+		rc = mr_finish(&in->r);
+	if (rc == 0 && in->r.state == MS_HEADERS)
+		rc = mr_headers_eof(&in->r);
+	rc = mr_done(&in->r, rc);
+	free(in);
 	return rc;
 }

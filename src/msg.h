@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "aliases.h"
 #include "diag.h"
 #include "envelope.h"
 
@@ -34,6 +35,17 @@ struct msg_opts {
 					 * ("" = null sender -> MAILER-DAEMON) */
 	const char	*domain;	/* for bare local names and Message-ID */
 	time_t		 now;		/* for Date: */
+	/* Local addresses (policy.h).  When set: -t recipients go through
+	 * aliases_expand(local, aliases), and the addresses of From, To,
+	 * Cc, Reply-To, Sender and their Resent- forms that are local
+	 * ("root", "root@shorthost") are qualified in the header itself,
+	 * display names, comments and folding kept (hdrfix.h). */
+	const struct alias_ctx *local;
+	const struct aliases *aliases;	/* may be NULL */
+	/* sender_policy header: From: gets this address (the display name
+	 * is kept), and Reply-To: the original address when it differs
+	 * and the message has no Reply-To.  NULL: From: is kept. */
+	const char	*from_rewrite;
 };
 
 /*
@@ -52,6 +64,21 @@ struct msg_opts {
  */
 int	 msg_read(int infd, const char *tmpdir, const struct msg_opts *o,
 	    struct msg *m, struct envelope *env, struct diag *d);
+
+/*
+ * The same intake, pushed: for input that is not a file descriptor of
+ * its own (the DATA of -bs).  msg_begin() creates the file (NULL with d
+ * set, as msg_read); msg_push() takes the next n octets (0, or -1 with d
+ * set: stop pushing and call msg_end); msg_end() finishes the message
+ * and releases in: 0 with m as after msg_read(), or -1 with d set (the
+ * first error) and no file left.  o, env and d must outlive in.
+ * Octets pushed after a lone "." line (without ignore_dots) are ignored.
+ */
+struct msg_in;
+struct msg_in *msg_begin(const char *tmpdir, const struct msg_opts *o,
+	    struct msg *m, struct envelope *env, struct diag *d);
+int	 msg_push(struct msg_in *in, const char *p, size_t n);
+int	 msg_end(struct msg_in *in);
 
 /* Close and unlink the file; safe on a zeroed or already discarded msg. */
 void	 msg_discard(struct msg *m);

@@ -1,6 +1,6 @@
 /*
  * runq.c - the queue runner: scan, lock, back off, deliver over one
- * session, bounce, expire.
+ * session (or a few, for a long queue), bounce, expire.
  *
  * RFC 5321 4.5.4.1 (retry strategy: a client must not retry a failed
  * destination at once; the retry interval grows and the give-up time is
@@ -23,6 +23,14 @@
  * one possible (RFC 5321 6.1 accepts this trade-off; losing mail is
  * worse).
  *
+ * SPEED (issue 7).  Entries go over one SMTP session, pipelined across
+ * messages (deliver_session_submit): an entry's outcome, and so steps 3
+ * and 4, arrive while the next entry is being sent, so two entries are
+ * locked at a time.  A queue of RUNQ_PARALLEL_MIN entries or more is
+ * shared among up to RUNQ_SESSIONS_MAX processes by a hash of the queue
+ * ID (runq_parallel), each with its own session; the entry locks make
+ * that safe even against other runners.
+ *
  * MEMORY.  queue_list streams the directory and one entry is loaded at a
  * time.  The only structure that grows with the queue is the set of IDs
  * this run has already attempted and kept (so that a directory entry
@@ -35,6 +43,7 @@
 #include "compat.h"
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +81,21 @@ struct runq_ctx {
 	struct deliver_session	 ds;
 	struct runq_idset	 done;
 	unsigned long		 rnd;
+	unsigned		 nworkers;	/* processes sharing the run */
+	unsigned		 mine;		/* bit k: this one does the
+						 * IDs whose hash % nworkers
+						 * is k */
+};
+
+/*
+ * An entry being delivered.  With cross-message pipelining its outcome
+ * arrives during the next entry's delivery (deliver_session_submit), so
+ * it lives on the heap, locked, until runq_done.
+ */
+struct runq_item {
+	struct runq_ctx		*c;
+	struct queue_entry	 e;
+	unsigned char		*tried;
 };
 
 static unsigned long	 runq_random(void);
@@ -83,16 +107,21 @@ static void		 runq_idset_add(struct runq_idset *s,
 static void		 runq_idset_free(struct runq_idset *s);
 static void		 runq_oneline(char *s);
 static int		 runq_visit(const char *id, void *arg);
+static int		 runq_scan(struct runq_ctx *c, struct diag *d);
+static int		 runq_parallel(struct runq_ctx *c, unsigned n,
+			    struct diag *d);
+static void		 runq_merge(struct runq_stats *st,
+			    const struct runq_stats *w);
+static void		 runq_done(void *arg, enum outcome out,
+			    const struct diag *d);
 static void		 runq_attempt(struct runq_ctx *c,
-			    struct queue_entry *e);
+			    struct runq_item *it);
 static void		 runq_bounce_some(struct runq_ctx *c,
 			    struct queue_entry *e, const unsigned char *which,
 			    int expired, time_t now);
 static int		 runq_settle(struct runq_ctx *c,
 			    struct queue_entry *e,
 			    const unsigned char *tried, time_t now);
-static void		 runq_log_rcpts(const struct queue_entry *e,
-			    const unsigned char *tried);
 static void		 runq_finish(struct runq_ctx *c,
 			    struct queue_entry *e,
 			    const struct diag *d, time_t now, int left);
@@ -305,23 +334,6 @@ runq_bounce(const struct config *cfg, const char *domain, const char *id,
 
 /* ------------------------------------------------------------ the run */
 
-static void
-runq_log_rcpts(const struct queue_entry *e, const unsigned char *tried)
-{
-	static const char *const names[] = { "pending", "sent", "deferred",
-	    "refused" };
-	size_t i;
-
-	for (i = 0; i < e->env.nrcpts; i++) {
-		const struct rcpt *r = &e->env.rcpts[i];
-
-		if (tried[i])
-			log_info("%s: to=<%s>, status=%s (%s)", e->id, r->addr,
-			    names[r->state], r->reply != NULL ? r->reply :
-			    "no reply");
-	}
-}
-
 /*
  * Bounce the recipients in which[] (expired: still failing after
  * queue_lifetime) and record them as done with.  When the bounce cannot
@@ -429,33 +441,54 @@ runq_finish(struct runq_ctx *c, struct queue_entry *e, const struct diag *d,
 	runq_idset_add(&c->done, e->id);
 }
 
+/* The attempt's outcome is known: steps 3 and 4, then unlock. */
 static void
-runq_attempt(struct runq_ctx *c, struct queue_entry *e)
+runq_done(void *arg, enum outcome out, const struct diag *dd)
 {
-	unsigned char *tried;
-	struct diag d;
-	size_t i;
+	struct runq_item *it = arg;
+	struct runq_ctx *c = it->c;
+	struct diag d = *dd;
 	time_t now;
 
-	tried = xcalloc(e->env.nrcpts + 1, 1);
+	(void)out;		/* the recipients' states decide */
+	if (d.outcome != OUTCOME_OK)
+		c->st->last = d;
+	now = time(NULL);
+	runq_finish(c, &it->e, &d, now, runq_settle(c, &it->e, it->tried,
+	    now));
+	free(it->tried);
+	queue_entry_free(&it->e);
+	free(it);
+}
+
+/* Step 2; runq_done runs now or during a later delivery. */
+static void
+runq_attempt(struct runq_ctx *c, struct runq_item *it)
+{
+	struct queue_entry *e = &it->e;
+	struct diag d;
+	size_t i;
+
+	it->tried = xcalloc(e->env.nrcpts + 1, 1);
 	for (i = 0; i < e->env.nrcpts; i++) {
 		struct rcpt *r = &e->env.rcpts[i];
 
 		if (r->state == RCPT_TEMPFAIL)
 			r->state = RCPT_PENDING;
-		tried[i] = r->state == RCPT_PENDING;
+		it->tried[i] = r->state == RCPT_PENDING;
 	}
-	diag_clear(&d);
-	if (envelope_count(&e->env, RCPT_PENDING) > 0) {
-		c->st->attempted++;
-		(void)deliver_session_message(&c->ds, &e->env, &e->msg, &d);
-		if (d.outcome != OUTCOME_OK)
-			c->st->last = d;
-		runq_log_rcpts(e, tried);
+	if (envelope_count(&e->env, RCPT_PENDING) == 0) {
+		diag_clear(&d);
+		runq_done(it, OUTCOME_OK, &d);
+		return;
 	}
-	now = time(NULL);
-	runq_finish(c, e, &d, now, runq_settle(c, e, tried, now));
-	free(tried);
+	c->st->attempted++;
+	/* deliver.c writes the attempt's one log line */
+	c->ds.qid = e->id;
+	c->ds.arrival = e->meta.created;
+	deliver_session_submit(&c->ds, &e->env, &e->msg, runq_done, it);
+	c->ds.qid = NULL;
+	c->ds.arrival = 0;
 }
 
 /* queue_list callback: one entry. */
@@ -463,15 +496,22 @@ static int
 runq_visit(const char *id, void *arg)
 {
 	struct runq_ctx *c = arg;
-	struct queue_entry e;
+	struct runq_item *it;
 	struct diag d;
 	enum queue_status qs;
 
 	if (!runq_match(c->o, id, NULL) || runq_idset_has(&c->done, id))
 		return 0;
+	if (c->nworkers > 1 &&
+	    !(c->mine & (1U << (runq_hash(id) % c->nworkers))))
+		return 0;	/* another process's share */
 	c->st->seen++;
 	diag_clear(&d);
-	qs = queue_lock(c->cfg->queue_dir, id, &e, &d);
+	it = xcalloc(1, sizeof(*it));
+	it->c = c;
+	qs = queue_lock(c->cfg->queue_dir, id, &it->e, &d);
+	if (qs != QUEUE_OK)
+		free(it);
 	switch (qs) {
 	case QUEUE_OK:
 		break;
@@ -491,14 +531,109 @@ runq_visit(const char *id, void *arg)
 		log_warnx("queue entry %s: %s", id, d.text);
 		return 0;
 	}
-	if ((c->o->due_only && e.meta.next_attempt > (long long)time(NULL)) ||
-	    !runq_match(c->o, id, &e.env)) {
-		queue_entry_free(&e);
+	if ((c->o->due_only && it->e.meta.next_attempt >
+	    (long long)time(NULL)) || !runq_match(c->o, id, &it->e.env)) {
+		queue_entry_free(&it->e);
+		free(it);
 		return 0;
 	}
-	runq_attempt(c, &e);
-	queue_entry_free(&e);
+	runq_attempt(c, it);
 	return 0;
+}
+
+/* One process's walk over queue/, then its session's end. */
+static int
+runq_scan(struct runq_ctx *c, struct diag *d)
+{
+	int rc;
+
+	rc = queue_list(c->cfg->queue_dir, runq_visit, c, NULL, d);
+	/* settles the last entry, if its reply is still pending */
+	deliver_session_end(&c->ds);
+	return rc;
+}
+
+static void
+runq_merge(struct runq_stats *st, const struct runq_stats *w)
+{
+	st->seen += w->seen;
+	st->attempted += w->attempted;
+	st->delivered += w->delivered;
+	st->deferred += w->deferred;
+	st->bounces += w->bounces;
+	st->expired += w->expired;
+	st->busy += w->busy;
+	st->corrupt += w->corrupt;
+	st->errors += w->errors;
+	if (w->last.outcome != OUTCOME_OK)
+		st->last = w->last;
+}
+
+/*
+ * Share the run among n processes (this one and n - 1 children), each
+ * with its own session, by queue ID hash: one session's round trips no
+ * longer bound a run after an outage.  A child reports its stats over a
+ * pipe; a share whose child could not be forked stays with this process.
+ * A child that dies leaves its entries (unlocked by its exit) for the
+ * next run and counts as an error.
+ */
+static int
+runq_parallel(struct runq_ctx *c, unsigned n, struct diag *d)
+{
+	struct runq_stats w;
+	pid_t pid[RUNQ_SESSIONS_MAX];
+	int fd[RUNQ_SESSIONS_MAX], p[2], rc, status;
+	unsigned k;
+	ssize_t got;
+
+	c->nworkers = n;
+	c->mine = 1;
+	(void)fflush(NULL);
+	for (k = 1; k < n; k++) {
+		pid[k] = -1;
+		if (pipe(p) == -1) {
+			c->mine |= 1U << k;	/* do it here */
+			continue;
+		}
+		if ((pid[k] = fork()) == -1) {
+			(void)close(p[0]);
+			(void)close(p[1]);
+			c->mine |= 1U << k;
+			continue;
+		}
+		if (pid[k] == 0) {
+			(void)close(p[0]);
+			c->mine = 1U << k;
+			memset(c->st, 0, sizeof(*c->st));
+			rc = runq_scan(c, d);
+			if (rc == -1)
+				c->st->errors++;
+			_exit(write(p[1], c->st, sizeof(*c->st)) ==
+			    (ssize_t)sizeof(*c->st) ? 0 : 1);
+		}
+		(void)close(p[1]);
+		fd[k] = p[0];
+	}
+	rc = runq_scan(c, d);
+	for (k = 1; k < n; k++) {
+		if (pid[k] == -1)
+			continue;
+		do
+			got = read(fd[k], &w, sizeof(w));
+		while (got == -1 && errno == EINTR);
+		(void)close(fd[k]);
+		while (waitpid(pid[k], &status, 0) == -1 && errno == EINTR)
+			;
+		if (got != (ssize_t)sizeof(w)) {
+			log_warnx("queue run: worker process %ld ended without "
+			    "a report; its entries wait for the next run",
+			    (long)pid[k]);
+			c->st->errors++;
+			continue;
+		}
+		runq_merge(c->st, &w);
+	}
+	return rc;
 }
 
 int
@@ -507,7 +642,8 @@ runq_run(const struct config *cfg, const struct runq_opts *o,
 {
 	struct runq_ctx c;
 	struct diag cd;
-	size_t removed = 0;
+	size_t removed = 0, n = 0;
+	unsigned workers;
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -530,7 +666,16 @@ runq_run(const struct config *cfg, const struct runq_opts *o,
 			log_warnx("%s", cd.text);
 		else if (removed > 0)
 			log_info("removed %zu stale temporary files", removed);
-		rc = queue_list(cfg->queue_dir, runq_visit, &c, NULL, d);
+		/* a cheap count (names only) decides the sessions */
+		if (queue_list(cfg->queue_dir, NULL, NULL, &n, &cd) == -1)
+			n = 0;
+		workers = (unsigned)(n / RUNQ_PARALLEL_MIN);
+		if (workers > RUNQ_SESSIONS_MAX)
+			workers = RUNQ_SESSIONS_MAX;
+		if (workers > 1)
+			rc = runq_parallel(&c, workers, d);
+		else
+			rc = runq_scan(&c, d);
 	}
 	deliver_session_end(&c.ds);
 	runq_idset_free(&c.done);

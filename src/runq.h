@@ -11,9 +11,11 @@
  *
  * Each entry is locked (queue_lock) for the whole attempt, so concurrent
  * runners never deliver the same entry twice; due entries go over one
- * SMTP session (deliver_session).  Per recipient: DONE stays done,
- * TEMPFAIL is retried alone next time, PERMFAIL is bounced to the
- * sender.  The bounce is committed before the entry is updated or
+ * SMTP session (deliver_session), pipelined across messages; a queue of
+ * RUNQ_PARALLEL_MIN entries or more is shared among up to
+ * RUNQ_SESSIONS_MAX processes, each with its own session.  Per
+ * recipient: DONE stays done, TEMPFAIL is retried alone next time,
+ * PERMFAIL is bounced to the sender.  The bounce is committed before the entry is updated or
  * removed.  Entries still failing after queue_lifetime are bounced once
  * and removed.
  */

@@ -14,7 +14,8 @@
  *    handed to /bin/sh through a pipe on fd 3, never through argv
  *    (/proc/PID/cmdline is world-readable) or the environment.  The
  *    child runs in its own process group so a timeout kills everything
- *    it started; SIGPIPE is reset to the default for it.
+ *    it started; SIGPIPE is reset to the default for it; it gives up
+ *    the setgid group first (priv_drop), so it runs as the caller.
  *  - Every buffer that held secret bytes is wiped with explicit_bzero
  *    before it is freed or goes out of scope; messages never quote the
  *    secret or the command.
@@ -39,6 +40,7 @@
 #include "bounds.h"
 #include "config.h"
 #include "diag.h"
+#include "priv.h"
 #include "secret.h"
 #include "util.h"
 
@@ -276,7 +278,10 @@ secret_spawn(const char *cmd, pid_t *pid, int *fd, struct diag *d)
 	(void)close(in[1]);
 	*pid = fork();
 	if (*pid == 0) {
-		/* Child: async-signal-safe calls only. */
+		/* Child: async-signal-safe calls only.  The command runs
+		 * as the caller, without the setgid group (priv.c). */
+		if (priv_drop(NULL) == -1)
+			_exit(126);
 		(void)setpgid(0, 0);
 		(void)signal(SIGPIPE, SIG_DFL);
 		devnull = open("/dev/null", O_RDONLY);

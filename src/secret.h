@@ -37,8 +37,9 @@ int	 secret_load(const struct secret_src *src, char **out,
 /*
  * The first line of the file at path.  The file is opened without
  * following a symbolic link and without blocking, and must pass
- * config_check_secure() as a secret (a regular file owned by root or
- * us, not group- or world-writable, not world-readable); it may be at
+ * config_check_secure() as a secret (a regular file owned by root, or
+ * by us when not setgid; not group- or world-writable, not
+ * world-readable); it may be at
  * most SECRET_FILE_MAX bytes.  Errors: cannot open, insecure (the text
  * gives the chmod/chown fix), too big, empty first line, first line
  * longer than SECRET_MAX, a NUL byte.
@@ -52,6 +53,8 @@ int	 secret_read_file(const char *path, char **out, struct diag *d);
  * could read it; the child gets the current environment (main.c has
  * already cut it to an allow-list and a fixed PATH), stdin from
  * /dev/null, stdout to us, stderr unchanged, and its own process group.
+ * When sendsmtp runs setgid the child gives up the group before it
+ * starts the shell (priv_drop): the command runs as the caller.
  * We read at most SECRET_EVAL_OUT_MAX bytes; after timeout seconds the
  * whole group is killed.  Errors: cannot start, killed by a signal,
  * non-zero exit status, timeout, no output or an empty first line, a

@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -61,6 +62,7 @@
 #include "reply.h"
 #include "smtp.h"
 #include "smtp_auth.h"
+#include "tlscache.h"
 #include "util.h"
 
 /* A command waiting for its reply. */
@@ -105,6 +107,7 @@ static void	smtp_greeting_hint(struct smtp_session *s, struct diag *d);
 static void	smtp_tls_setup(struct smtp_session *s,
 		    const struct smtp_params *p);
 static int	smtp_tls_ctx(struct smtp_session *s, struct diag *d);
+static void	smtp_tls_save(struct smtp_session *s);
 static int	smtp_command(struct smtp_session *s, const struct buf *line,
 		    struct diag *d);
 static int	smtp_simple(struct smtp_session *s, const char *verb,
@@ -116,6 +119,9 @@ static void	smtp_reply_diag(struct smtp_session *s, struct diag *d,
 		    enum smtp_stage stage, const struct reply *r,
 		    const char *rcpt);
 static int	smtp_check_addr(const char *a);
+static int	smtp_envelope_cmd(struct smtp_session *s,
+		    const struct buf *line, enum smtp_stage stage,
+		    struct reply *r, struct diag *d);
 static int	smtp_needs_utf8(const struct envelope *env);
 static int	smtp_mail_setup(struct smtp_session *s,
 		    const struct envelope *env, off_t size,
@@ -131,7 +137,15 @@ static void	smtp_txn_fail(struct smtp_txn *t, const struct diag *d,
 static int	smtp_txn_commands(struct smtp_session *s, struct smtp_txn *t,
 		    const struct smtp_mail_params *mp);
 static int	smtp_txn_body(struct smtp_session *s, struct smtp_txn *t,
-		    int fd);
+		    int fd, int flush);
+static void	smtp_txn_free(struct smtp_txn *t);
+static int	smtp_txn_holdable(const struct smtp_session *s,
+		    const struct smtp_txn *t);
+static void	smtp_held_settle(struct smtp_session *s);
+static int	smtp_send_txn(struct smtp_session *s, struct envelope *env,
+		    int fd, off_t size,
+		    void (*done)(void *, int, const struct diag *), void *arg,
+		    struct diag *d);
 static int	smtp_txn_finish(struct smtp_session *s, struct smtp_txn *t,
 		    struct diag *d);
 static void	smtp_local_refusal(struct smtp_txn *t, int code,
@@ -434,11 +448,10 @@ smtp_read_reply(struct smtp_session *s, struct reply *r, struct diag *d)
 	} while (st == REPLY_MORE);
 	if (st == REPLY_ERROR) {
 		s->broken = 1;
-		return diag_temp(d, s->conn.stage, "%s port %d sent a "
-		    "malformed reply during %s (%s); is this an SMTP server, "
-		    "and is the port right? (587 = STARTTLS submission, 465 = "
-		    "implicit TLS, 25 = relay)", s->conn.host, s->conn.port,
-		    diag_stage_name(s->conn.stage), r->error);
+		(void)diag_temp(d, s->conn.stage, "%s port %d sent a "
+		    "malformed reply during %s (%s)", s->conn.host,
+		    s->conn.port, diag_stage_name(s->conn.stage), r->error);
+		return diag_advise(d, DC_PROTOCOL, NULL);
 	}
 	return 0;
 }
@@ -467,6 +480,9 @@ smtp_reply_diag(struct smtp_session *s, struct diag *d,
 	if (text != NULL) {
 		(void)strlcpy(d->text, text, sizeof(d->text));
 		free(text);
+		d->factlen = 0;
+		(void)diag_advise(d, r->code < 400 ? DC_PROTOCOL : DC_SMTP,
+		    r->text);
 	}
 }
 
@@ -529,6 +545,8 @@ static void
 smtp_tls_setup(struct smtp_session *s, const struct smtp_params *p)
 {
 	s->tls_mode = p->tls;
+	s->tls_chain = p->tls_chain;
+	s->tls_cache = p->tls_chain == NULL ? p->tls_cache : NULL;
 	memset(&s->tls_cfg, 0, sizeof(s->tls_cfg));
 	s->tls_cfg.verify = 1;
 	if (p->tls_cfg != NULL)
@@ -542,11 +560,32 @@ smtp_tls_setup(struct smtp_session *s, const struct smtp_params *p)
 static int
 smtp_tls_ctx(struct smtp_session *s, struct diag *d)
 {
-	if (s->tls_ctx == NULL &&
-	    tls_ctx_new(&s->tls_ctx, &s->tls_cfg, d) == -1) {
+	unsigned char policy[TLSCACHE_POLICY_LEN], *data = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	/* A cached session (issue 7): if the server resumes it, neither
+	 * the trust store nor the certificate check is needed. */
+	if (s->tls_ctx == NULL && s->tls_cache != NULL) {
+		tlscache_policy(&s->tls_cfg, (int)s->tls_mode, policy);
+		(void)tlscache_load(s->tls_cache, s->conn.host, s->conn.port,
+		    policy, time(NULL), &data, &len);
+	}
+	if (s->tls_ctx == NULL)
+		rc = data != NULL ? tls_ctx_new_resume(&s->tls_ctx,
+		    &s->tls_cfg, data, len, d) : tls_ctx_new(&s->tls_ctx,
+		    &s->tls_cfg, d);
+	if (data != NULL) {
+		explicit_bzero(data, len);
+		free(data);
+	}
+	if (rc == -1) {
+		diag_set_class(d, DC_TLS_SETUP);
 		s->broken = 1;
 		return -1;
 	}
+	if (s->tls_chain != NULL)
+		tls_ctx_capture(s->tls_ctx, s->tls_chain);
 	return 0;
 }
 
@@ -562,6 +601,7 @@ smtp_tls_begin(struct smtp_session *s, int implicit, struct diag *d)
 		return -1;
 	}
 	s->tls_active = 1;
+	s->tls_resumed = tls_session_resumed(s->tls);
 	if (log_is_verbose()) {
 		char line[200];
 
@@ -570,6 +610,28 @@ smtp_tls_begin(struct smtp_session *s, int implicit, struct diag *d)
 		log_trace("==", line, strlen(line));
 	}
 	return 0;
+}
+
+/* Keep the session for the next process (tlscache.h); quietly. */
+static void
+smtp_tls_save(struct smtp_session *s)
+{
+	unsigned char policy[TLSCACHE_POLICY_LEN], *data;
+	size_t len;
+
+	if (s->tls_cache == NULL || !s->tls_active || s->tls == NULL ||
+	    tls_session_export(s->tls, &data, &len) == -1)
+		return;
+	tlscache_policy(&s->tls_cfg, (int)s->tls_mode, policy);
+	if (tlscache_save(s->tls_cache, s->conn.host, s->conn.port, policy,
+	    time(NULL), data, len) == -1) {
+		static const char msg[] = "[TLS: cannot save the session for "
+		    "resumption]";
+
+		log_trace("==", msg, sizeof(msg) - 1);
+	}
+	explicit_bzero(data, len);
+	free(data);
 }
 
 /*
@@ -583,12 +645,12 @@ smtp_starttls(struct smtp_session *s, struct reply *r, struct diag *d)
 
 	if (!s->esmtp || !s->caps.starttls) {
 		s->broken = 1;
-		return diag_temp(d, STAGE_STARTTLS, "%s port %d: the server "
+		(void)diag_temp(d, STAGE_STARTTLS, "%s port %d: the server "
 		    "does not offer STARTTLS (possibly stripped by a "
-		    "middlebox); refusing to send in clear. Fix the server "
-		    "or, for a trusted network only, set \"tls off\"%s",
-		    s->conn.host, s->conn.port, s->conn.port == 465 ?
-		    " (port 465 expects implicit TLS: \"tls smtps\")" : "");
+		    "middlebox)", s->conn.host, s->conn.port);
+		if (s->conn.port == 465)
+			return diag_advise(d, DC_TLS_WANTS_IMPLICIT, NULL);
+		return diag_advise(d, DC_TLS_NO_STARTTLS, NULL);
 	}
 	/* A TLS setting error shows before the server expects a handshake. */
 	if (smtp_tls_ctx(s, d) == -1 ||
@@ -596,21 +658,18 @@ smtp_starttls(struct smtp_session *s, struct reply *r, struct diag *d)
 		return -1;
 	if (r->code != 220) {
 		smtp_reply_diag(s, d, STAGE_STARTTLS, r, NULL);
-		(void)strlcat(d->text, "; the server refused STARTTLS, so "
-		    "nothing was sent (\"tls starttls\" never falls back to "
-		    "plaintext)", sizeof(d->text));
+		(void)diag_advise(d, DC_TLS_REFUSED, NULL);
 		s->broken = 1;
 		return -1;
 	}
 	junk = conn_pending(&s->conn);
 	if (junk != 0) {
 		s->broken = 1;
-		return diag_temp(d, STAGE_STARTTLS, "%s port %d sent %zu "
+		(void)diag_temp(d, STAGE_STARTTLS, "%s port %d sent %zu "
 		    "unexpected byte(s) of plaintext after its 220 reply to "
 		    "STARTTLS (a response injection attack or a broken "
-		    "server); aborted before TLS, nothing was sent. Report "
-		    "it to the server's administrator", s->conn.host,
-		    s->conn.port, junk);
+		    "server)", s->conn.host, s->conn.port, junk);
+		return diag_advise(d, DC_TLS_INJECTION, NULL);
 	}
 	if (smtp_tls_begin(s, 0, d) == -1)
 		return -1;
@@ -627,8 +686,7 @@ smtp_greeting_hint(struct smtp_session *s, struct diag *d)
 	if (s->tls_active || d->text[0] == '\0')
 		return;
 	if (s->conn.port == 465)
-		(void)strlcat(d->text, "; port 465 expects implicit TLS: set "
-		    "\"tls smtps\"", sizeof(d->text));
+		(void)diag_advise(d, DC_TLS_WANTS_IMPLICIT, NULL);
 	else if (s->conn.stage == STAGE_GREETING)
 		(void)strlcat(d->text, "; if this port expects implicit TLS "
 		    "(the server waits for a TLS handshake), set \"tls "
@@ -637,11 +695,13 @@ smtp_greeting_hint(struct smtp_session *s, struct diag *d)
 
 /* ============================================================ greeting */
 
-static int
-smtp_start(struct smtp_session *s, struct diag *d)
+int
+smtp_greet(struct smtp_session *s, struct diag *d)
 {
 	struct reply r;
 	struct buf q;
+	size_t pos = 0, len;
+	const char *line;
 	int rc = -1;
 
 	reply_init(&r);
@@ -652,6 +712,10 @@ smtp_start(struct smtp_session *s, struct diag *d)
 		smtp_greeting_hint(s, d);
 		goto out;
 	}
+	if (reply_next_line(&r, &pos, &line, &len) == 1)
+		(void)snprintf(s->banner, sizeof(s->banner), "%d %.*s", r.code,
+		    (int)(len > 0 && line[len - 1] == '\n' ? len - 1 : len),
+		    line);
 	if (r.code != 220) {
 		smtp_reply_diag(s, d, STAGE_GREETING, &r, NULL);
 		if (r.code != 421) {
@@ -670,19 +734,42 @@ smtp_start(struct smtp_session *s, struct diag *d)
 		goto out;
 	}
 	rc = smtp_hello(s, &r, d);
-	if (rc == 0 && s->tls_mode == SMTP_TLS_STARTTLS)
-		rc = smtp_starttls(s, &r, d);
-	/* RFC 4954: AUTH after (TLS and) EHLO, before any MAIL. */
-	if (rc == 0 && s->auth != NULL)
-		rc = smtp_auth(s, s->auth, s->tls_active, d);
-	s->auth = NULL;
 out:
 	reply_free(&r);
 	return rc;
 }
 
 int
-smtp_open(struct smtp_session *s, const struct smtp_params *p,
+smtp_secure(struct smtp_session *s, struct diag *d)
+{
+	struct reply r;
+	int rc;
+
+	if (s->tls_mode != SMTP_TLS_STARTTLS)
+		return 0;
+	reply_init(&r);
+	rc = smtp_starttls(s, &r, d);
+	reply_free(&r);
+	return rc;
+}
+
+static int
+smtp_start(struct smtp_session *s, struct diag *d)
+{
+	int rc;
+
+	rc = smtp_greet(s, d);
+	if (rc == 0)
+		rc = smtp_secure(s, d);
+	/* RFC 4954: AUTH after (TLS and) EHLO, before any MAIL. */
+	if (rc == 0 && s->auth != NULL)
+		rc = smtp_auth(s, s->auth, s->tls_active, d);
+	s->auth = NULL;
+	return rc;
+}
+
+int
+smtp_connect(struct smtp_session *s, const struct smtp_params *p,
     struct diag *d)
 {
 	memset(s, 0, sizeof(*s));
@@ -694,6 +781,15 @@ smtp_open(struct smtp_session *s, const struct smtp_params *p,
 		s->broken = 1;
 		return -1;
 	}
+	return 0;
+}
+
+int
+smtp_open(struct smtp_session *s, const struct smtp_params *p,
+    struct diag *d)
+{
+	if (smtp_connect(s, p, d) == -1)
+		return -1;
 	return smtp_start(s, d);
 }
 
@@ -713,6 +809,10 @@ smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
 void
 smtp_close(struct smtp_session *s)
 {
+	if (s->held != NULL) {
+		s->broken = 1;
+		smtp_held_settle(s);	/* fails it: no reply can come */
+	}
 	conn_close(&s->conn);		/* ends the TLS session first */
 	s->tls = NULL;
 	tls_ctx_free(s->tls_ctx);	/* the session used it until now */
@@ -726,7 +826,9 @@ smtp_quit(struct smtp_session *s)
 	struct diag ignored;
 	struct buf q;
 
+	smtp_settle(s);
 	if (!s->broken && s->conn.fd != -1) {
+		smtp_tls_save(s);
 		/* The message is already accepted: do not wait for 221. */
 		buf_init(&q, 8);
 		conn_stage(&s->conn, STAGE_QUIT);
@@ -736,6 +838,78 @@ smtp_quit(struct smtp_session *s)
 		buf_free(&q);
 	}
 	smtp_close(s);
+}
+
+/* ============================================================ --check */
+
+/* One envelope command and its reply; r holds the reply. */
+static int
+smtp_envelope_cmd(struct smtp_session *s, const struct buf *line,
+    enum smtp_stage stage, struct reply *r, struct diag *d)
+{
+	return smtp_simple(s, buf_str(line), NULL, stage, r, d);
+}
+
+int
+smtp_try_envelope(struct smtp_session *s, struct envelope *env,
+    struct diag *d)
+{
+	struct smtp_mail_params mp;
+	struct reply r;
+	struct buf line;
+	struct diag rd;
+	char sum[REPLY_TEXT_MAX + 20];
+	size_t i;
+
+	diag_clear(d);
+	memset(&mp, 0, sizeof(mp));
+	mp.size = -1;
+	mp.ret = DSN_RET_UNSET;
+	reply_init(&r);
+	buf_init(&line, REPLY_LINE_MAX);
+	if (smtp_build_mail(&line, env->sender != NULL ? env->sender : "",
+	    &mp) == -1) {
+		(void)diag_set(d, EX_DATAERR, "the sender address cannot be "
+		    "sent: it holds control characters or is too long");
+		goto out;
+	}
+	if (smtp_envelope_cmd(s, &line, STAGE_MAIL, &r, d) == -1)
+		goto out;
+	if (r.code / 100 != 2) {
+		smtp_reply_diag(s, d, STAGE_MAIL, &r, NULL);
+		goto rset;
+	}
+	for (i = 0; i < env->nrcpts; i++) {
+		buf_reset(&line);
+		if (smtp_build_rcpt(&line, env->rcpts[i].addr, 0) == -1 ||
+		    smtp_envelope_cmd(s, &line, STAGE_RCPT, &r, &rd) == -1) {
+			if (d->outcome == OUTCOME_OK)
+				*d = rd;
+			if (s->broken)
+				goto out;
+			continue;
+		}
+		reply_summary(&r, sum, sizeof(sum));
+		if (r.code / 100 == 2) {
+			envelope_rcpt_set(&env->rcpts[i], RCPT_DONE, r.code,
+			    sum);
+			continue;
+		}
+		smtp_reply_diag(s, &rd, STAGE_RCPT, &r, env->rcpts[i].addr);
+		envelope_rcpt_set(&env->rcpts[i], rd.outcome ==
+		    OUTCOME_PERMFAIL ? RCPT_PERMFAIL : RCPT_TEMPFAIL, r.code,
+		    sum);
+		if (d->outcome == OUTCOME_OK)
+			*d = rd;
+	}
+rset:
+	buf_reset(&line);
+	if (!s->broken && buf_addstr(&line, "RSET") == 0)
+		(void)smtp_envelope_cmd(s, &line, STAGE_MAIL, &r, &rd);
+out:
+	buf_free(&line);
+	reply_free(&r);
+	return d->outcome == OUTCOME_OK ? 0 : -1;
 }
 
 /* ======================================================== transaction */
@@ -769,7 +943,9 @@ smtp_local_refusal(struct smtp_txn *t, int code, const char *enh,
 	va_start(ap, fmt);
 	(void)vsnprintf(t->dmsg.text, sizeof(t->dmsg.text), fmt, ap);
 	va_end(ap);
+	/* the recipients' record holds the facts; bounces add the advice */
 	(void)snprintf(t->dsum, sizeof(t->dsum), "%s %s", enh, t->dmsg.text);
+	(void)diag_advise(&t->dmsg, DC_SMTP, NULL);
 	t->failed = 1;
 }
 
@@ -822,7 +998,7 @@ smtp_mail_setup(struct smtp_session *s, const struct envelope *env,
 		    (unsigned long long)size > c->size_max) {
 			smtp_local_refusal(t, 552, "5.3.4", EX_DATAERR,
 			    "the message is %lld bytes but %s accepts at most "
-			    "%llu (its SIZE limit); send a smaller message",
+			    "%llu (its SIZE limit)",
 			    (long long)size, s->conn.host, c->size_max);
 			return -1;
 		}
@@ -832,8 +1008,7 @@ smtp_mail_setup(struct smtp_session *s, const struct envelope *env,
 		if (!c->smtputf8) {
 			smtp_local_refusal(t, 554, "5.6.7", EX_UNAVAILABLE,
 			    "the message needs SMTPUTF8 (non-ASCII addresses) "
-			    "but %s does not offer it; use ASCII addresses or "
-			    "a smarthost that supports SMTPUTF8", s->conn.host);
+			    "but %s does not offer it", s->conn.host);
 			return -1;
 		}
 		mp->smtputf8 = 1;
@@ -938,8 +1113,12 @@ smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t)
 		return 0;
 	if (conn_flush(&s->conn, &d) == -1) {
 		s->broken = 1;
+		smtp_held_settle(s);
 		goto fail;
 	}
+	/* The previous message's dot went out before this group: its
+	 * reply comes first (cross-message pipelining). */
+	smtp_held_settle(s);
 	reply_init(&r);
 	for (i = 0; i < t->npend; i++) {
 		conn_stage(&s->conn, t->pend[i].cmd == CMD_MAIL ? STAGE_MAIL :
@@ -1036,9 +1215,13 @@ out:
 	return rc;
 }
 
-/* Stream the message through the dot-stuffing filter, then the dot. */
+/*
+ * Stream the message through the dot-stuffing filter, then the dot; the
+ * last bytes stay queued unless flush (a held transaction: the next
+ * group goes with them).
+ */
 static int
-smtp_txn_body(struct smtp_session *s, struct smtp_txn *t, int fd)
+smtp_txn_body(struct smtp_session *s, struct smtp_txn *t, int fd, int flush)
 {
 	struct smtp_dot ds;
 	struct diag d;
@@ -1081,7 +1264,7 @@ smtp_txn_body(struct smtp_session *s, struct smtp_txn *t, int fd)
 	log_trace("->", trace, strlen(trace));
 	log_trace("->", ".", 1);
 	if (conn_write(&s->conn, out, o, &d) == -1 ||
-	    conn_flush(&s->conn, &d) == -1)
+	    (flush && conn_flush(&s->conn, &d) == -1))
 		goto lost;
 	s->need_rset = 0;
 	rc = 0;
@@ -1145,8 +1328,86 @@ smtp_txn_finish(struct smtp_session *s, struct smtp_txn *t, struct diag *d)
 	return rc;
 }
 
+static void
+smtp_txn_free(struct smtp_txn *t)
+{
+	free(t->todo);
+	free(t->accepted);
+	free(t);
+}
+
+/* 1 when t may be held: PIPELINING, and every recipient sent accepted. */
+static int
+smtp_txn_holdable(const struct smtp_session *s, const struct smtp_txn *t)
+{
+	size_t i;
+
+	if (!s->caps.pipelining || s->broken || t->failed || !t->data_go)
+		return 0;
+	for (i = 0; i < t->env->nrcpts; i++)
+		if (t->todo[i] && !t->accepted[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Read the held transaction's reply (it must be the next one on the
+ * connection), settle its recipients and tell its owner.  After a lost
+ * connection it fails without reading.
+ */
+static void
+smtp_held_settle(struct smtp_session *s)
+{
+	struct smtp_txn *t = s->held;
+	struct diag d, lost;
+	int rc;
+
+	if (t == NULL)
+		return;
+	s->held = NULL;
+	if (s->broken || s->conn.fd == -1) {
+		(void)diag_temp(&lost, STAGE_BODY, "the connection to %s was "
+		    "lost before it confirmed the message", s->conn.host !=
+		    NULL ? s->conn.host : "the smarthost");
+		(void)diag_advise(&lost, DC_PROTOCOL, NULL);
+		smtp_txn_fail(t, &lost, NULL);
+	}
+	rc = smtp_txn_finish(s, t, &d);
+	s->held_done(s->held_arg, rc, &d);
+	smtp_txn_free(t);
+}
+
+void
+smtp_settle(struct smtp_session *s)
+{
+	struct diag d;
+
+	if (s->held == NULL)
+		return;
+	if (!s->broken && conn_flush(&s->conn, &d) == -1)
+		s->broken = 1;
+	smtp_held_settle(s);
+}
+
 int
 smtp_send(struct smtp_session *s, struct envelope *env, int fd, off_t size,
+    struct diag *d)
+{
+	return smtp_send_txn(s, env, fd, size, NULL, NULL, d);
+}
+
+int
+smtp_send_async(struct smtp_session *s, struct envelope *env, int fd,
+    off_t size, void (*done)(void *, int, const struct diag *), void *arg,
+    struct diag *d)
+{
+	return smtp_send_txn(s, env, fd, size, done, arg, d);
+}
+
+/* smtp_send, and smtp_send_async when done is set. */
+static int
+smtp_send_txn(struct smtp_session *s, struct envelope *env, int fd,
+    off_t size, void (*done)(void *, int, const struct diag *), void *arg,
     struct diag *d)
 {
 	struct smtp_mail_params mp;
@@ -1171,19 +1432,29 @@ smtp_send(struct smtp_session *s, struct envelope *env, int fd, off_t size,
 	if (s->broken || s->conn.fd == -1) {
 		struct diag nc;
 
+		smtp_held_settle(s);
 		(void)diag_temp(&nc, STAGE_MAIL, "no connection to %s",
 		    s->conn.host != NULL ? s->conn.host : "the smarthost");
 		smtp_txn_fail(t, &nc, NULL);
 	} else if (smtp_mail_setup(s, env, size, &mp, t) == 0 &&
 	    smtp_txn_commands(s, t, &mp) == 0 && t->data_go &&
-	    !t->failed)
-		(void)smtp_txn_body(s, t, fd);
-	else if (t->data_go && !s->broken) {
+	    !t->failed) {
+		int hold = done != NULL && smtp_txn_holdable(s, t);
+
+		if (hold)
+			smtp_settle(s);		/* never two held */
+		if (smtp_txn_body(s, t, fd, !hold) == 0 && hold) {
+			s->held = t;
+			s->held_done = done;
+			s->held_arg = arg;
+			return 1;
+		}
+	} else if (t->data_go && !s->broken) {
 		/* 354 although nothing is to be sent: end it empty. */
 		size_t saved = t->naccepted;
 
 		t->naccepted = 0;
-		if (smtp_txn_body(s, t, fd) == 0) {
+		if (smtp_txn_body(s, t, fd, 1) == 0) {
 			struct reply r;
 			struct diag ignored;
 
@@ -1196,8 +1467,6 @@ smtp_send(struct smtp_session *s, struct envelope *env, int fd, off_t size,
 	}
 	rc = smtp_txn_finish(s, t, d);
 out:
-	free(t->todo);
-	free(t->accepted);
-	free(t);
+	smtp_txn_free(t);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "tls.h"
 
 struct smtp_auth_params;		/* smtp_auth.h */
+struct smtp_txn;			/* smtp.c: one transaction */
 
 /* How the session is protected (style.md 22; config's enum tls_mode). */
 enum smtp_tls {
@@ -49,6 +50,14 @@ struct smtp_params {
 	/* AUTH after (TLS and) EHLO, before MAIL; NULL = none.  Used only
 	 * during smtp_open (smtp_auth.h). */
 	const struct smtp_auth_params *auth;
+	/* --check: the server's certificate chain and its verification
+	 * are recorded here, even when the handshake fails; NULL = no. */
+	struct tls_chain *tls_chain;
+	/* TLS session resumption across invocations (issue 7): the spool
+	 * directory whose tls-cache/ holds the session of the last
+	 * connection to host:port (tlscache.h); NULL = no cache.  Ignored
+	 * with tls_chain (--check must see the certificate). */
+	const char	*tls_cache;
 };
 
 struct smtp_session {
@@ -67,10 +76,19 @@ struct smtp_session {
 	struct tls_ctx	*tls_ctx;	/* owned; freed by smtp_close() */
 	struct tls_session *tls;	/* owned by conn's transport: valid
 					 * while conn.fd != -1 */
+	struct tls_chain *tls_chain;	/* params->tls_chain (not owned) */
+	char		 banner[128];	/* first line of the greeting */
 	int		 tls_active;	/* 1 once the handshake succeeded and
 					 * the server was verified: from here
 					 * every byte is encrypted.  AUTH must
 					 * check it (auth_plaintext). */
+	const char	*tls_cache;	/* params->tls_cache (not owned) */
+	int		 tls_resumed;	/* the cached session was resumed */
+	/* Cross-message pipelining (smtp_send_async): the transaction
+	 * whose final dot is queued or sent but whose reply is unread. */
+	struct smtp_txn	*held;
+	void		(*held_done)(void *, int, const struct diag *);
+	void		*held_arg;
 };
 
 /*
@@ -88,6 +106,22 @@ struct smtp_session {
  */
 int	 smtp_open(struct smtp_session *s, const struct smtp_params *p,
 	    struct diag *d);
+
+/*
+ * smtp_open() in steps, for --check (check.c), which reports each one:
+ *	smtp_connect()  resolve and connect (no byte read yet);
+ *	smtp_greet()    implicit TLS for SMTP_TLS_SMTPS, the banner (kept
+ *	                in s->banner), EHLO or HELO;
+ *	smtp_secure()   for SMTP_TLS_STARTTLS: STARTTLS, the handshake and
+ *	                EHLO again (0 at once in the other modes);
+ * then smtp_auth() (smtp_auth.h) when wanted.  p->auth is ignored by the
+ * steps.  Each returns 0 or -1 with d set as smtp_open() would; call
+ * smtp_quit() or smtp_close() in every case.
+ */
+int	 smtp_connect(struct smtp_session *s, const struct smtp_params *p,
+	    struct diag *d);
+int	 smtp_greet(struct smtp_session *s, struct diag *d);
+int	 smtp_secure(struct smtp_session *s, struct diag *d);
 
 /* Same over an already connected socket (tests); s owns fd from now on. */
 int	 smtp_open_fd(struct smtp_session *s, int fd,
@@ -111,9 +145,52 @@ int	 smtp_open_fd(struct smtp_session *s, int fd,
 int	 smtp_send(struct smtp_session *s, struct envelope *env, int fd,
 	    off_t size, struct diag *d);
 
-/* Send QUIT (without waiting for 221) unless broken, then close. */
+/*
+ * Cross-message pipelining (RFC 2920 3.1: the end of one message's data
+ * may share a write with the next MAIL, RCPT... and DATA), for the queue
+ * runner.  Like smtp_send(), except that when the server offers
+ * PIPELINING and every recipient was accepted, the body and final dot
+ * are queued but neither flushed nor answered: smtp_send_async() returns
+ * 1 and the transaction is "held".  Its reply is read, and
+ * done(arg, rc, d) called with what smtp_send() would have returned
+ * (env's recipients then settled), from whichever comes first: the next
+ * smtp_send/smtp_send_async (after it flushed its own MAIL/RCPT/DATA
+ * group, so both share one write and one round trip), smtp_settle(),
+ * smtp_quit() or smtp_close() (then TEMPFAIL: the connection went before
+ * the server confirmed; the message may have arrived, RFC 5321 6.1).
+ * env must stay valid until then; fd is no longer read.  Otherwise
+ * returns 0 or -1 exactly as smtp_send() and never calls done.
+ * At most one transaction is held.
+ */
+int	 smtp_send_async(struct smtp_session *s, struct envelope *env, int fd,
+	    off_t size, void (*done)(void *, int, const struct diag *),
+	    void *arg, struct diag *d);
+
+/* Flush and read the held transaction's reply now, if any (runs done). */
+void	 smtp_settle(struct smtp_session *s);
+
+/*
+ * --check: MAIL FROM:<env->sender> (no parameters) and RCPT TO for each
+ * recipient, one at a time, then RSET: no DATA, so nothing is sent.
+ * Each recipient ends DONE (accepted), TEMPFAIL or PERMFAIL with its
+ * reply.  Returns 0 when MAIL and every RCPT got 2xx, else -1 with d the
+ * first refusal (classified as in smtp_send) or the connection failure.
+ */
+int	 smtp_try_envelope(struct smtp_session *s, struct envelope *env,
+	    struct diag *d);
+
+/*
+ * Settle a held transaction (smtp_settle), then send QUIT (without
+ * waiting for 221) unless broken, then close.  Under
+ * TLS with p->tls_cache set, the session's resumption data (a TLS 1.3
+ * ticket arrives after the handshake, so this is the moment) is saved
+ * first for the next connection to the same host and port.
+ */
 void	 smtp_quit(struct smtp_session *s);
-/* Close the connection at once, free the TLS state; idempotent. */
+/*
+ * Close the connection at once, free the TLS state; idempotent.  A held
+ * transaction fails (TEMPFAIL) and its done runs first.
+ */
 void	 smtp_close(struct smtp_session *s);
 
 /*

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "b64.h"
 #include "bounds.h"
 #include "conn.h"
 #include "diag.h"
@@ -52,10 +53,6 @@ struct smtp_auth_x {
 	char				 oautherr[256]; /* OAuth error JSON */
 };
 
-static const char b64chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int	smtp_auth_b64val(int c);
 static int	smtp_auth_pick(struct smtp_auth_x *x, struct diag *d);
 static int	smtp_auth_send(struct smtp_auth_x *x, const char *verb,
 		    const char *data, size_t len, int has_data,
@@ -108,89 +105,6 @@ smtp_auth_choose(const char *offered, const char *usable, const char *forced)
 		    smtp_auth_list_has(usable, pref[i]))
 			return pref[i];
 	return NULL;
-}
-
-int
-smtp_auth_b64_encode(const void *in, size_t n, char *out, size_t size,
-    size_t *outlen)
-{
-	const unsigned char *p = in;
-	size_t i, o = 0;
-	unsigned v;
-
-	*outlen = 0;
-	if (n > (SIZE_MAX - 1) / 4 * 3 - 3 || (n + 2) / 3 * 4 >= size)
-		return -1;
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		out[o++] = b64chars[v >> 18 & 63];
-		out[o++] = b64chars[v >> 12 & 63];
-		out[o++] = b64chars[v >> 6 & 63];
-		out[o++] = b64chars[v & 63];
-	}
-	if (i < n) {
-		v = (unsigned)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		out[o++] = b64chars[v >> 18 & 63];
-		out[o++] = b64chars[v >> 12 & 63];
-		out[o++] = i + 1 < n ? b64chars[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return 0;
-}
-
-static int
-smtp_auth_b64val(int c)
-{
-	const char *p;
-
-	if (c == '\0')
-		return -1;
-	p = strchr(b64chars, c);
-	return p != NULL ? (int)(p - b64chars) : -1;
-}
-
-int
-smtp_auth_b64_decode(const char *in, size_t n, char *out, size_t size,
-    size_t *outlen)
-{
-	size_t i, o = 0, pad = 0;
-	int v[4], k;
-
-	*outlen = 0;
-	if (size == 0)
-		return -1;
-	out[0] = '\0';
-	if (n == 0 || (n == 1 && in[0] == '='))
-		return 0;
-	if (n % 4 != 0)
-		return -1;
-	if (in[n - 1] == '=')
-		pad = in[n - 2] == '=' ? 2 : 1;
-	if (n / 4 * 3 - pad >= size)
-		return -1;
-	for (i = 0; i < n; i += 4) {
-		for (k = 0; k < 4; k++) {
-			if (i + (size_t)k >= n - pad) {
-				v[k] = 0;
-				continue;
-			}
-			v[k] = smtp_auth_b64val((unsigned char)in[i + k]);
-			if (v[k] == -1)
-				return -1;
-		}
-		out[o++] = (char)(v[0] << 2 | v[1] >> 4);
-		if (i + 2 < n - pad)
-			out[o++] = (char)((v[1] & 15) << 4 | v[2] >> 2);
-		if (i + 3 < n - pad)
-			out[o++] = (char)((v[2] & 3) << 6 | v[3]);
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return 0;
 }
 
 void
@@ -261,7 +175,7 @@ smtp_auth_send(struct smtp_auth_x *x, const char *verb, const char *data,
 	}
 	if (has_data && len == 0 && verb != NULL)
 		x->line[n++] = '=';
-	else if (has_data && smtp_auth_b64_encode(data, len, x->line + n,
+	else if (has_data && b64_encode(data, len, x->line + n,
 	    AUTH_LINE_MAX - 2 - n, &b64len) == -1)
 		return diag_temp(d, STAGE_AUTH, "the %s response is too long "
 		    "for an SMTP line", x->mech);
@@ -341,7 +255,7 @@ smtp_auth_challenge(struct smtp_auth_x *x, const struct reply *r, size_t *len)
 		text++;
 		n--;
 	}
-	return smtp_auth_b64_decode(text, n, x->msg, SASL_MSG_MAX + 1, len);
+	return b64_decode(text, n, x->msg, SASL_MSG_MAX + 1, len);
 }
 
 /* The 334 / 235 loop; pending is an initial response that did not fit
@@ -412,15 +326,19 @@ smtp_auth_text(struct diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(d->text, sizeof(d->text), fmt, ap);
 	va_end(ap);
+	d->factlen = 0;		/* new facts: diag_advise appends afresh */
 }
 
-/* The server refused: say why in words (always TEMPFAIL). */
+/*
+ * The server refused: the facts in words, the advice from the catalogue
+ * (always TEMPFAIL).
+ */
 static void
 smtp_auth_refused(struct smtp_auth_x *x, const struct reply *r,
     struct diag *d)
 {
 	const char *host = x->s->conn.host, *user = x->a->user, *e = r->enh;
-	int oauth = x->oauth;
+	int oauth = x->oauth, bad_login;
 	char code[32];
 
 	(void)diag_smtp(d, STAGE_AUTH, r->code, e[0] != '\0' ? e : NULL,
@@ -429,40 +347,36 @@ smtp_auth_refused(struct smtp_auth_x *x, const struct reply *r,
 	d->exitcode = EX_TEMPFAIL;
 	(void)snprintf(code, sizeof(code), "%d%s%s", r->code,
 	    e[0] != '\0' ? " " : "", e);
-	if ((r->code == 535 || strcmp(e, "5.7.8") == 0) && oauth)
-		smtp_auth_text(d, "%s from %s: the server "
-		    "rejected the OAuth2 access token of user %s (%s%s%s). "
-		    "The token may have expired: make passwordeval print a "
-		    "fresh one. The server said: %s", code, host, user,
-		    x->mech, x->oautherr[0] != '\0' ? ": " : "", x->oautherr,
-		    r->text);
-	else if (r->code == 535 || strcmp(e, "5.7.8") == 0)
-		smtp_auth_text(d, "%s from %s: the server "
-		    "rejected the credentials of user %s. If the account uses "
-		    "two-factor authentication, use an app password or OAuth2. "
-		    "The server said: %s", code, host, user, r->text);
+	bad_login = r->code == 535 || strcmp(e, "5.7.8") == 0;
+	if (bad_login && oauth) {
+		smtp_auth_text(d, "%s from %s: the server rejected the OAuth2 "
+		    "access token of user %s (%s%s%s); the server said: %s",
+		    code, host, user, x->mech, x->oautherr[0] != '\0' ? ": " :
+		    "", x->oautherr, r->text);
+		(void)diag_advise(d, DC_AUTH_OAUTH_TOKEN, NULL);
+		return;
+	}
+	if (bad_login)
+		smtp_auth_text(d, "%s from %s: the server rejected the "
+		    "credentials of user %s (the server said: %s)", code, host,
+		    user, r->text);
 	else if (r->code == 534 || strcmp(e, "5.7.9") == 0 ||
 	    strcmp(e, "5.7.14") == 0)
-		smtp_auth_text(d, "%s from %s: the server does "
-		    "not let user %s log in with %s: %s. It may want an app "
-		    "password (accounts with two-factor authentication) or "
-		    "OAuth2 (\"auth XOAUTH2\" with a token from passwordeval)",
-		    code, host, user, x->mech, r->text);
+		smtp_auth_text(d, "%s from %s: the server does not let user %s "
+		    "log in with %s: %s", code, host, user, x->mech, r->text);
 	else if (r->code == 538 || strcmp(e, "5.7.11") == 0)
-		smtp_auth_text(d, "%s from %s: the server "
-		    "wants an encrypted connection for AUTH %s: set \"tls "
-		    "starttls\" or \"tls smtps\"", code, host, x->mech);
+		smtp_auth_text(d, "%s from %s: the server wants an encrypted "
+		    "connection for AUTH %s", code, host, x->mech);
 	else if (r->code / 100 == 4)
-		smtp_auth_text(d, "%s from %s: temporary "
-		    "authentication failure for user %s: %s", code,
-		    host, user, r->text);
+		smtp_auth_text(d, "%s from %s: temporary authentication "
+		    "failure for user %s: %s", code, host, user, r->text);
 	else if (r->code == 504 || strcmp(e, "5.5.4") == 0)
-		smtp_auth_text(d, "%s from %s: the server does "
-		    "not accept AUTH %s: %s; set \"auth on\" to let sendsmtp "
-		    "pick a mechanism it offers", code, host, x->mech, r->text);
+		smtp_auth_text(d, "%s from %s: the server does not accept AUTH "
+		    "%s: %s", code, host, x->mech, r->text);
 	else
-		smtp_auth_text(d, "%s from %s: AUTH %s for "
-		    "user %s refused: %s", code, host, x->mech, user, r->text);
+		smtp_auth_text(d, "%s from %s: AUTH %s for user %s refused: %s",
+		    code, host, x->mech, user, r->text);
+	(void)diag_advise(d, r->code >= 400 ? DC_SMTP : DC_PROTOCOL, r->text);
 }
 
 /* Choose the mechanism (d set when there is none). */
@@ -479,19 +393,19 @@ smtp_auth_pick(struct smtp_auth_x *x, struct diag *d)
 		return 0;
 	}
 	if (forced != NULL && !smtp_auth_list_has(offered, forced))
-		return diag_temp(d, STAGE_AUTH, "%s does not offer AUTH %s (it "
-		    "offers: %s); set \"auth on\" or one of those mechanisms",
-		    x->s->conn.host, forced, offered);
-	if (forced != NULL)
-		return diag_temp(d, STAGE_AUTH, "the SASL library cannot do "
+		(void)diag_temp(d, STAGE_AUTH, "%s does not offer AUTH %s (it "
+		    "offers: %s)", x->s->conn.host, forced, offered);
+	else if (forced != NULL) {
+		(void)diag_temp(d, STAGE_AUTH, "the SASL library cannot do "
 		    "%s (it can do: %s); install libsasl2-modules (plugins "
 		    "from %s)", forced, usable, sasl_plugin_dir());
-	return diag_temp(d, STAGE_AUTH, "no AUTH mechanism in common with "
-	    "%s: it offers %s, sendsmtp can use %s%s", x->s->conn.host,
-	    offered, usable, smtp_auth_list_has(offered, "XOAUTH2") ||
-	    smtp_auth_list_has(offered, "OAUTHBEARER") ? "; for OAuth2 set "
-	    "\"auth XOAUTH2\" or \"auth OAUTHBEARER\" and a passwordeval "
-	    "that prints the access token" : "");
+		diag_set_class(d, DC_AUTH_NO_MECH);
+		return -1;
+	} else
+		(void)diag_temp(d, STAGE_AUTH, "no AUTH mechanism in common "
+		    "with %s: it offers %s, sendsmtp can use %s",
+		    x->s->conn.host, offered, usable);
+	return diag_advise(d, DC_AUTH_NO_MECH, NULL);
 }
 
 int
@@ -505,25 +419,29 @@ smtp_auth(struct smtp_session *s, const struct smtp_auth_params *a,
 	int has_ir, rc = -1;
 
 	conn_stage(&s->conn, STAGE_AUTH);
-	if (!s->esmtp || !s->caps.auth || s->caps.auth_mechs[0] == '\0')
-		return diag_temp(d, STAGE_AUTH, "%s does not offer AUTH, but "
-		    "the configuration authenticates as user %s; check host "
-		    "and port (587 is the submission port), or set \"auth "
-		    "off\" if the server needs no login", s->conn.host, user);
-	if (!encrypted && !a->plaintext_ok)
-		return diag_temp(d, STAGE_AUTH, "refusing to send the "
+	if (!s->esmtp || !s->caps.auth || s->caps.auth_mechs[0] == '\0') {
+		(void)diag_temp(d, STAGE_AUTH, "%s does not offer AUTH, but "
+		    "the configuration authenticates as user %s", s->conn.host,
+		    user);
+		return diag_advise(d, DC_AUTH_NOT_OFFERED, NULL);
+	}
+	if (!encrypted && !a->plaintext_ok) {
+		(void)diag_temp(d, STAGE_AUTH, "refusing to send the "
 		    "credentials of user %s to %s over an unencrypted "
-		    "connection; set \"tls starttls\" or \"tls smtps\", or "
-		    "\"auth_plaintext on\" if the network path is trusted",
-		    user, s->conn.host);
+		    "connection", user, s->conn.host);
+		return diag_advise(d, DC_AUTH_PLAINTEXT, NULL);
+	}
 	memset(&x, 0, sizeof(x));
 	x.s = s;
 	x.a = a;
 	if (sasl_sess_new(&x.ss, s->conn.host, user, d) == -1)
 		return -1;
-	if (smtp_auth_pick(&x, d) == -1 ||
-	    secret_load(&a->secret, &secret, d) == -1)
+	if (smtp_auth_pick(&x, d) == -1)
 		goto out;
+	if (secret_load(&a->secret, &secret, d) == -1) {
+		diag_set_class(d, DC_AUTH_SECRET);
+		goto out;
+	}
 	sasl_sess_set_secret(x.ss, secret);
 	freezero_str(secret);
 	x.line = xmalloc(AUTH_LINE_MAX + 1);

@@ -73,18 +73,7 @@ int	 smtp_auth_list_has(const char *list, const char *name);
 const char *smtp_auth_choose(const char *offered, const char *usable,
 	    const char *forced);
 
-/*
- * RFC 4648 base64 with padding.  Encode n bytes into out (size bytes,
- * NUL-terminated); returns 0 and the length in *outlen, or -1 when out
- * is too small.  Decode strictly (the alphabet, length a multiple of 4,
- * '=' only as the last one or two characters; "" and "=" are empty)
- * into out (size bytes, NUL-terminated after the data, which may itself
- * hold NULs); returns 0, or -1 when malformed or too big.
- */
-int	 smtp_auth_b64_encode(const void *in, size_t n, char *out,
-	    size_t size, size_t *outlen);
-int	 smtp_auth_b64_decode(const char *in, size_t n, char *out,
-	    size_t size, size_t *outlen);
+/* base64 lives in b64.h (shared with msg.c and dkim.c). */
 
 /*
  * The -v form of one AUTH exchange line (without CRLF) into out (size

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "deliver.h"
 #include "diag.h"
+#include "dkim.h"
 #include "envelope.h"
 #include "log.h"
 #include "msg.h"
@@ -44,6 +45,8 @@ static void	 submit_bounce(const struct config *cfg,
 		    const struct submit_opts *o, struct envelope *env,
 		    struct msg *m, int queued_later,
 		    struct submit_result *r);
+static void	 submit_report_now(const struct config *cfg,
+		    const struct submit_opts *o, const char *bid);
 static int	 submit_hybrid(const struct config *cfg,
 		    const struct submit_opts *o, struct envelope *env,
 		    struct msg *m, struct submit_result *r, struct diag *d);
@@ -101,9 +104,35 @@ submit_bounce(const struct config *cfg, const struct submit_opts *o,
 			for (i = 0; i < env->nrcpts; i++)
 				if (which[i])
 					env->rcpts[i].state = RCPT_TEMPFAIL;
-	} else if (bid[0] != '\0')
+	} else if (bid[0] != '\0') {
 		r->bounced = 1;
+		/* -oem/-oew/-oee: mail the report now, while the smarthost
+		 * answers; if it cannot go, the queue runner retries it */
+		if (o->errmode == ERRMODE_MAIL || o->errmode == ERRMODE_WRITE ||
+		    o->errmode == ERRMODE_BERKNET)
+			submit_report_now(cfg, o, bid);
+	}
 	free(which);
+}
+
+/* Deliver the committed bounce bid in this process (runq_run only_id). */
+static void
+submit_report_now(const struct config *cfg, const struct submit_opts *o,
+    const char *bid)
+{
+	struct runq_opts ro;
+	struct runq_stats st;
+	struct diag d;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.only_id = bid;
+	ro.domain = o->domain;
+	if (runq_run(cfg, &ro, &st, &d) == -1)
+		log_warnx("the failure report %s stays queued: %s", bid,
+		    d.text);
+	else if (st.delivered == 0)
+		log_info("%s: failure report queued: %s", bid,
+		    st.last.text[0] != '\0' ? st.last.text : "not sent yet");
 }
 
 static int
@@ -143,6 +172,10 @@ submit_message(const struct config *cfg, const struct submit_opts *o,
 	memset(r, 0, sizeof(*r));
 	r->out = OUTCOME_OK;
 	diag_clear(&r->attempt);
+	/* DKIM: once, before the first attempt and any commit, so every
+	 * retry sends the same signed bytes. */
+	if (dkim_sign_msg(cfg, m, time(NULL), d) == -1)
+		return -1;
 	switch (mode) {
 	case DELIVERY_QUEUE:
 		return submit_commit(cfg, env, NULL, m, r, d);

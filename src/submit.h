@@ -50,8 +50,15 @@ struct submit_result {
  *   entry) when some other recipient was delivered or queued, unless
  *   -oep / -oeq ask for the exit code instead; when every recipient was
  *   refused nothing is queued, and only -oem / -oew / -oee mail a report.
+ *   With -oem / -oew / -oee the report is delivered at once (runq_run on
+ *   its entry); when that fails it stays queued for the runner.
  * background: commit; r->detach asks main.c to deliver r->id detached.
  * queue: commit.
+ *
+ * First of all, with DKIM configured, m is signed (dkim_sign_msg: the
+ * file is replaced by the signed one); a signing failure returns -1
+ * with dkim_sign_msg's d (EX_CONFIG for key problems) and nothing is
+ * sent or queued.
  *
  * Returns 0 with r filled, or -1 with d set when the message could not
  * be committed: d's code is that of queue_commit (73/75) in queue and

@@ -85,9 +85,11 @@ sysid_load(struct sysid *id)
 	} else {
 		id->login = xasprintf("uid%lu", (unsigned long)id->uid);
 	}
+	id->hostname = sysid_canonical_hostname();
+	id->shortname = xstrndup(id->hostname, strcspn(id->hostname, "."));
 	id->fqdn = sysid_mailname();
 	if (id->fqdn == NULL)
-		id->fqdn = sysid_canonical_hostname();
+		id->fqdn = xstrdup(id->hostname);
 }
 
 void
@@ -96,5 +98,7 @@ sysid_free(struct sysid *id)
 	free(id->login);
 	free(id->gecos_name);
 	free(id->fqdn);
+	free(id->shortname);
+	free(id->hostname);
 	memset(id, 0, sizeof(*id));
 }

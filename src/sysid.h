@@ -15,12 +15,16 @@ struct sysid {
 	char	*login;		/* pw_name, or "uid<N>" if none */
 	char	*gecos_name;	/* first gecos field, or NULL */
 	char	*fqdn;		/* this host's fully qualified name */
+	char	*shortname;	/* gethostname() up to the first dot */
+	char	*hostname;	/* canonical name of gethostname() */
 };
 
 /*
  * Fill id for the real uid.  The FQDN is the first of: /etc/mailname
  * (Debian's mail name), the canonical name of gethostname(), the bare
- * host name.  Never fails; strings are owned by id.
+ * host name.  shortname and hostname are the host's own names whatever
+ * /etc/mailname says (policy.c treats addresses at them as local).
+ * Never fails; strings are owned by id.
  */
 void	 sysid_load(struct sysid *id);
 void	 sysid_free(struct sysid *id);

@@ -67,10 +67,13 @@ struct tls_ctx {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t	 prio;
 	int			 verify;
+	char			*trust_file;	/* lazy_trust: load later */
+	int			 trust_pending;	/* lazy_trust, not loaded */
 	int			 have_pin;
 	unsigned char		 pin[CRYPTO_SHA256_LEN];
 	unsigned char		*resume;
 	size_t			 resume_len;
+	struct tls_chain	*capture;	/* --check, not owned */
 };
 
 struct tls_session {
@@ -99,6 +102,9 @@ static unsigned	tls_problems_of(unsigned status, gnutls_x509_crt_t crt);
 static void	tls_printable(char *s);
 static void	tls_append(char *out, size_t size, const char *s);
 static int	tls_is_ip(const char *host);
+static int	tls_trust_late(struct tls_ctx *ctx, struct tls_session *ts);
+static int	tls_ctx_build(struct tls_ctx **out,
+		    const struct tls_config *cfg, int lazy, struct diag *d);
 static int	tls_load_trust(struct tls_ctx *ctx, const char *file,
 		    struct diag *d);
 static int	tls_handshake(struct tls_session *ts, struct conn *c,
@@ -106,6 +112,11 @@ static int	tls_handshake(struct tls_session *ts, struct conn *c,
 static int	tls_handshake_fail(struct tls_session *ts, struct conn *c,
 		    int implicit, int rc, struct diag *d);
 static int	tls_old_version(struct tls_session *ts, int rc);
+static enum diag_class tls_problem_class(unsigned problems,
+		    const struct tls_peer_info *pi);
+static void	tls_capture_chain(struct tls_session *ts);
+static void	tls_capture_cert(const gnutls_datum_t *der,
+		    struct tls_cert_info *ci);
 static void	tls_session_free(struct tls_session *ts);
 static ssize_t	tls_tr_read(void *ctx, int fd, void *p, size_t len);
 static ssize_t	tls_tr_write(void *ctx, int fd, const void *p, size_t len);
@@ -184,53 +195,51 @@ tls_verify_text(char *out, size_t size, unsigned problems,
 				    sizeof(date));
 				(void)snprintf(part, sizeof(part), "the "
 				    "certificate of %s expired on %s "
-				    "(notAfter)%s", host, date, first ?
-				    "; the server must renew it (and check "
-				    "this machine's clock)" : "");
+				    "(notAfter)%s%s", host, date, first ?
+				    "; " : "", first ? catalog_text(
+				    DC_TLS_CERT_EXPIRED) : "");
 			} else
 				(void)snprintf(part, sizeof(part), "a CA "
 				    "certificate in the chain of %s has "
-				    "expired%s", host, first ? "; the server "
-				    "must send a current chain" : "");
+				    "expired%s%s", host, first ? "; " : "",
+				    first ? catalog_text(
+				    DC_TLS_CERT_CA_EXPIRED) : "");
 			break;
 		case TLS_CERT_NOT_YET_VALID:
 			tls_format_time(pi->not_before, date, sizeof(date));
 			(void)snprintf(part, sizeof(part), "the certificate "
-			    "of %s is not valid before %s (notBefore)%s",
-			    host, date, first ? "; check this machine's clock "
-			    "(date, NTP) or ask the server's administrator" :
-			    "");
+			    "of %s is not valid before %s (notBefore)%s%s",
+			    host, date, first ? "; " : "", first ?
+			    catalog_text(DC_TLS_CERT_NOT_YET_VALID) : "");
 			break;
 		case TLS_CERT_SELF_SIGNED:
 			(void)snprintf(part, sizeof(part), "the certificate "
-			    "of %s is self-signed (%s)%s", host, pi->issuer,
-			    first ? "; trust it with tls_trust_file, or pin "
-			    "it: tls_fingerprint " : "");
+			    "of %s is self-signed (%s)%s%s", host, pi->issuer,
+			    first ? "; " : "", first ?
+			    catalog_text(DC_TLS_CERT_SELF_SIGNED) : "");
 			if (first)
 				(void)strlcat(part, pi->spki_pin, sizeof(part));
 			break;
 		case TLS_CERT_UNKNOWN_ISSUER:
 			(void)snprintf(part, sizeof(part), "the certificate "
-			    "of %s was issued by an unknown CA (%s)%s", host,
-			    pi->issuer, first ? "; set tls_trust_file to a "
-			    "bundle holding that CA, add it to the system "
-			    "store (update-ca-certificates), or pin the "
-			    "server with tls_fingerprint" : "");
+			    "of %s was issued by an unknown CA (%s)%s%s", host,
+			    pi->issuer, first ? "; " : "", first ?
+			    catalog_text(DC_TLS_CERT_UNKNOWN_CA) : "");
 			break;
 		case TLS_CERT_HOST_MISMATCH:
 			(void)snprintf(part, sizeof(part), "the certificate "
-			    "of %s is for %s, not for %s%s", host,
+			    "of %s is for %s, not for %s%s%s", host,
 			    pi->names[0] != '\0' ? pi->names : "no name",
-			    host, first ? "; set \"host\" to one of those "
-			    "names or fix the server's certificate" : "");
+			    host, first ? "; " : "", first ?
+			    catalog_text(DC_TLS_CERT_HOSTNAME) : "");
 			break;
 		case TLS_CERT_PIN_MISMATCH:
 			(void)snprintf(part, sizeof(part), "the certificate "
 			    "of %s does not match tls_fingerprint: it has "
 			    "certificate SHA-256 %s and public key SHA-256 "
-			    "%s%s", host, pi->cert_pin, pi->spki_pin, first ?
-			    "; if the server changed its key on purpose, "
-			    "update tls_fingerprint" : "");
+			    "%s%s%s", host, pi->cert_pin, pi->spki_pin, first ?
+			    "; " : "", first ? catalog_text(DC_TLS_CERT_PIN) :
+			    "");
 			break;
 		case TLS_CERT_REVOKED:
 			(void)snprintf(part, sizeof(part), "the certificate "
@@ -455,6 +464,7 @@ tls_verify_cb(gnutls_session_t s)
 	if (tls_peer_read(ts, &crt) == -1) {
 		ts->problems = ctx->have_pin || ctx->verify ? TLS_CERT_NO_CERT :
 		    0;
+		tls_capture_chain(ts);
 		return ts->problems != 0 ? -1 : 0;
 	}
 	if (ctx->have_pin) {
@@ -463,6 +473,11 @@ tls_verify_cb(gnutls_session_t s)
 		    !crypto_pin_match(ctx->pin, cert, spki))
 			ts->problems = TLS_CERT_PIN_MISMATCH;
 	} else if (ctx->verify) {
+		if (tls_trust_late(ctx, ts) == -1) {
+			gnutls_x509_crt_deinit(crt);
+			tls_capture_chain(ts);
+			return -1;
+		}
 		if (gnutls_certificate_verify_peers3(s, ts->host, &status) < 0)
 			status = GNUTLS_CERT_INVALID;
 		ts->problems = tls_problems_of(status, crt);
@@ -476,7 +491,80 @@ tls_verify_cb(gnutls_session_t s)
 		}
 	}
 	gnutls_x509_crt_deinit(crt);
+	tls_capture_chain(ts);
 	return ts->problems != 0 ? -1 : 0;
+}
+
+/* One certificate for --check. */
+static void
+tls_capture_cert(const gnutls_datum_t *der, struct tls_cert_info *ci)
+{
+	gnutls_x509_crt_t crt;
+	unsigned char h[CRYPTO_SHA256_LEN];
+	size_t len;
+
+	ci->not_before = ci->not_after = (time_t)-1;
+	(void)crypto_sha256(der->data, der->size, h);
+	crypto_hex(h, sizeof(h), ci->sha256);
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return;
+	if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return;
+	}
+	len = sizeof(ci->subject);
+	if (gnutls_x509_crt_get_dn(crt, ci->subject, &len) != 0)
+		ci->subject[0] = '\0';
+	ci->subject[sizeof(ci->subject) - 1] = '\0';
+	tls_printable(ci->subject);
+	len = sizeof(ci->issuer);
+	if (gnutls_x509_crt_get_issuer_dn(crt, ci->issuer, &len) != 0)
+		ci->issuer[0] = '\0';
+	ci->issuer[sizeof(ci->issuer) - 1] = '\0';
+	tls_printable(ci->issuer);
+	ci->not_before = gnutls_x509_crt_get_activation_time(crt);
+	ci->not_after = gnutls_x509_crt_get_expiration_time(crt);
+	tls_peer_names(crt, ci->names, sizeof(ci->names));
+	gnutls_x509_crt_deinit(crt);
+}
+
+/* The callback's findings for --check (tls_ctx_capture). */
+static void
+tls_capture_chain(struct tls_session *ts)
+{
+	struct tls_chain *ch = ts->ctx->capture;
+	const gnutls_datum_t *list;
+	unsigned n = 0, i;
+
+	if (ch == NULL)
+		return;
+	memset(ch, 0, sizeof(*ch));
+	list = gnutls_certificate_get_peers(ts->s, &n);
+	ch->seen = list != NULL && n > 0;
+	ch->total = list != NULL ? n : 0;
+	for (i = 0; ch->seen && i < n && i < TLS_CHAIN_MAX; i++)
+		tls_capture_cert(&list[i], &ch->cert[ch->n++]);
+	ch->pinned = ts->ctx->have_pin;
+	ch->checked = ts->ctx->have_pin || ts->ctx->verify;
+	ch->problems = ts->problems;
+	(void)strlcpy(ch->spki_pin, ts->peer.spki_pin, sizeof(ch->spki_pin));
+	if (!ch->checked)
+		(void)strlcpy(ch->verdict, "not verified: tls_verify is off",
+		    sizeof(ch->verdict));
+	else if (ts->problems == 0)
+		(void)snprintf(ch->verdict, sizeof(ch->verdict), "%s",
+		    ch->pinned ? "accepted: it matches tls_fingerprint" :
+		    "verified: the chain leads to a trusted CA, the dates are "
+		    "valid and the certificate names the host");
+	else
+		tls_verify_text(ch->verdict, sizeof(ch->verdict),
+		    ts->problems, &ts->peer, ts->host);
+}
+
+void
+tls_ctx_capture(struct tls_ctx *ctx, struct tls_chain *chain)
+{
+	ctx->capture = chain;
 }
 
 /* ================================================================ ctx */
@@ -509,8 +597,47 @@ tls_load_trust(struct tls_ctx *ctx, const char *file, struct diag *d)
 	return 0;
 }
 
+/*
+ * lazy_trust: the server did not resume, so the chain must be checked
+ * after all: load the trust store now (inside the handshake).  -1 with
+ * ts->problems and ts->peer.other saying why when it cannot be loaded.
+ */
+static int
+tls_trust_late(struct tls_ctx *ctx, struct tls_session *ts)
+{
+	struct diag d;
+
+	if (!ctx->trust_pending)
+		return 0;
+	if (tls_load_trust(ctx, ctx->trust_file, &d) == -1) {
+		ts->problems = TLS_CERT_OTHER;
+		(void)strlcpy(ts->peer.other, d.text, sizeof(ts->peer.other));
+		return -1;
+	}
+	ctx->trust_pending = 0;
+	return 0;
+}
+
 int
 tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
+    struct diag *d)
+{
+	return tls_ctx_build(out, cfg, 0, d);
+}
+
+int
+tls_ctx_new_resume(struct tls_ctx **out, const struct tls_config *cfg,
+    const void *data, size_t len, struct diag *d)
+{
+	if (tls_ctx_build(out, cfg, data != NULL && len > 0, d) == -1)
+		return -1;
+	tls_ctx_set_resume(*out, data, len);
+	return 0;
+}
+
+/* tls_ctx_new; lazy: leave the trust store for tls_trust_late. */
+static int
+tls_ctx_build(struct tls_ctx **out, const struct tls_config *cfg, int lazy,
     struct diag *d)
 {
 	struct tls_ctx *ctx;
@@ -536,7 +663,11 @@ tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 		goto fail;
 	}
 	gnutls_certificate_set_verify_function(ctx->cred, tls_verify_cb);
-	if (!ctx->have_pin && ctx->verify &&
+	if (!ctx->have_pin && ctx->verify && lazy) {
+		ctx->trust_pending = 1;
+		if (cfg->trust_file != NULL)
+			ctx->trust_file = xstrdup(cfg->trust_file);
+	} else if (!ctx->have_pin && ctx->verify &&
 	    tls_load_trust(ctx, cfg->trust_file, d) == -1)
 		goto fail;
 	if ((cfg->cert_file != NULL) != (cfg->key_file != NULL)) {
@@ -580,6 +711,7 @@ tls_ctx_free(struct tls_ctx *ctx)
 		gnutls_priority_deinit(ctx->prio);
 	if (ctx->cred != NULL)
 		gnutls_certificate_free_credentials(ctx->cred);
+	free(ctx->trust_file);
 	if (ctx->resume != NULL) {
 		explicit_bzero(ctx->resume, ctx->resume_len);
 		free(ctx->resume);
@@ -624,6 +756,26 @@ tls_old_version(struct tls_session *ts, int rc)
 	    ts->first[5] == 2 && ts->first[9] == 3 && ts->first[10] < 3;
 }
 
+/* The catalogue class of the first verification problem. */
+static enum diag_class
+tls_problem_class(unsigned problems, const struct tls_peer_info *pi)
+{
+	if (problems & TLS_CERT_EXPIRED)
+		return pi->not_after != (time_t)-1 && pi->not_after < pi->now ?
+		    DC_TLS_CERT_EXPIRED : DC_TLS_CERT_CA_EXPIRED;
+	if (problems & TLS_CERT_NOT_YET_VALID)
+		return DC_TLS_CERT_NOT_YET_VALID;
+	if (problems & TLS_CERT_SELF_SIGNED)
+		return DC_TLS_CERT_SELF_SIGNED;
+	if (problems & TLS_CERT_UNKNOWN_ISSUER)
+		return DC_TLS_CERT_UNKNOWN_CA;
+	if (problems & TLS_CERT_HOST_MISMATCH)
+		return DC_TLS_CERT_HOSTNAME;
+	if (problems & TLS_CERT_PIN_MISMATCH)
+		return DC_TLS_CERT_PIN;
+	return DC_TLS_CERT_OTHER;
+}
+
 /* Words for a failed handshake; always returns -1. */
 static int
 tls_handshake_fail(struct tls_session *ts, struct conn *c, int implicit,
@@ -635,42 +787,41 @@ tls_handshake_fail(struct tls_session *ts, struct conn *c, int implicit,
 	if (ts->problems != 0) {
 		tls_verify_text(why, sizeof(why), ts->problems, &ts->peer,
 		    c->host);
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: %s", c->host, c->port, why);
+		/* the advice is inside the verification words already */
+		diag_set_class(d, tls_problem_class(ts->problems, &ts->peer));
+		return -1;
 	}
-	if (implicit && tls_looks_plaintext(ts->first, ts->nfirst))
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+	if (implicit && tls_looks_plaintext(ts->first, ts->nfirst)) {
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: the server answered in plaintext (\"%.3s ...\") "
-		    "instead of a TLS handshake, so this port speaks SMTP "
-		    "with STARTTLS, not implicit TLS; set \"tls starttls\" "
-		    "(usually with port 587)", c->host, c->port,
+		    "instead of a TLS handshake", c->host, c->port,
 		    (const char *)ts->first);
-	if (tls_old_version(ts, rc))
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+		return diag_advise(d, DC_TLS_WANTS_STARTTLS, NULL);
+	}
+	if (tls_old_version(ts, rc)) {
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: the server only speaks a TLS version older than "
-		    "1.2 (protocol version mismatch: %s); upgrade the server, "
-		    "or, accepting the risk, allow old versions with "
-		    "tls_priorities (e.g. \"NORMAL\")", c->host, c->port,
+		    "1.2 (protocol version mismatch: %s)", c->host, c->port,
 		    gnutls_strerror(rc));
+		return diag_advise(d, DC_TLS_VERSION, NULL);
+	}
 	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 		alert = gnutls_alert_get(ts->s);
-		(void)snprintf(why, sizeof(why), "the server ended the "
-		    "handshake with the alert \"%s\"",
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+		    "%s:%d: the server ended the handshake with the alert "
+		    "\"%s\"", c->host, c->port,
 		    gnutls_alert_get_name((gnutls_alert_description_t)alert));
 		if (alert == GNUTLS_A_HANDSHAKE_FAILURE ||
 		    alert == GNUTLS_A_INSUFFICIENT_SECURITY)
-			(void)strlcat(why, ": no TLS version or cipher in "
-			    "common; check tls_priorities and the server's "
-			    "TLS settings", sizeof(why));
-		else if (alert == GNUTLS_A_BAD_CERTIFICATE ||
+			return diag_advise(d, DC_TLS_NO_COMMON, NULL);
+		if (alert == GNUTLS_A_BAD_CERTIFICATE ||
 		    alert == GNUTLS_A_CERTIFICATE_REQUIRED ||
 		    alert == GNUTLS_A_UNKNOWN_CA ||
 		    alert == GNUTLS_A_ACCESS_DENIED)
-			(void)strlcat(why, ": it wants an acceptable client "
-			    "certificate; check tls_cert_file and "
-			    "tls_key_file", sizeof(why));
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
-		    "%s:%d: %s", c->host, c->port, why);
+			return diag_advise(d, DC_TLS_CLIENT_CERT, NULL);
+		return diag_advise(d, DC_TLS_HANDSHAKE, NULL);
 	}
 	/*
 	 * Silence, then a close: what a server limited to TLS 1.0/1.1 does
@@ -678,27 +829,26 @@ tls_handshake_fail(struct tls_session *ts, struct conn *c, int implicit,
 	 * does not speak TLS on this port at all.
 	 */
 	if ((rc == GNUTLS_E_PREMATURE_TERMINATION ||
-	    rc == GNUTLS_E_PULL_ERROR) && ts->nfirst == 0)
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+	    rc == GNUTLS_E_PULL_ERROR) && ts->nfirst == 0) {
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: the server closed the connection without "
 		    "answering our TLS hello; it probably only speaks a TLS "
-		    "version older than 1.2 (protocol version mismatch): "
-		    "upgrade the server, or, accepting the risk, allow old "
-		    "versions with tls_priorities (e.g. \"NORMAL\")%s",
-		    c->host, c->port, implicit ? "; or this port does not "
+		    "version older than 1.2 (protocol version mismatch)%s",
+		    c->host, c->port, implicit ? ", or this port does not "
 		    "speak implicit TLS (465 = \"tls smtps\", 587 = \"tls "
 		    "starttls\")" : "");
+		return diag_advise(d, DC_TLS_VERSION, NULL);
+	}
 	if (rc == GNUTLS_E_PREMATURE_TERMINATION || rc == GNUTLS_E_PULL_ERROR ||
 	    rc == GNUTLS_E_PUSH_ERROR)
-		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: the server closed the connection during the "
-		    "handshake (%s)%s", c->host, c->port, gnutls_strerror(rc),
-		    implicit ? "; is this an implicit-TLS port? (465 = "
-		    "\"tls smtps\", 587 = \"tls starttls\")" : "");
-	return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with %s:%d: "
-	    "handshake failed: %s%s", c->host, c->port, gnutls_strerror(rc),
-	    implicit ? "; if this port speaks plain SMTP first, set \"tls "
-	    "starttls\"" : "");
+		    "handshake (%s)", c->host, c->port, gnutls_strerror(rc));
+	else
+		(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
+		    "%s:%d: handshake failed: %s", c->host, c->port,
+		    gnutls_strerror(rc));
+	return diag_advise(d, DC_TLS_HANDSHAKE, NULL);
 }
 
 static int
@@ -724,13 +874,15 @@ tls_handshake(struct tls_session *ts, struct conn *c, int implicit,
 		(void)clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (long long)(end.tv_sec - now.tv_sec) * 1000 +
 		    (end.tv_nsec - now.tv_nsec) / 1000000;
-		if (ms <= 0)
-			return diag_temp(d, STAGE_STARTTLS, "cannot start TLS "
+		if (ms <= 0) {
+			(void)diag_temp(d, STAGE_STARTTLS, "cannot start TLS "
 			    "with %s:%d: no TLS handshake within %d s; the "
 			    "server is stalled%s", c->host, c->port,
 			    c->timeout, implicit ? ", or this port expects "
 			    "plain SMTP first (\"tls starttls\", port 587)" :
 			    "");
+			return diag_advise(d, DC_TIMEOUT, NULL);
+		}
 		pfd.fd = c->fd;
 		pfd.events = gnutls_record_get_direction(ts->s) ? POLLOUT :
 		    POLLIN;
@@ -776,6 +928,11 @@ tls_start(struct tls_ctx *ctx, struct conn *c, int implicit,
 	if (conn_pending(c) != 0)
 		return diag_temp(d, STAGE_STARTTLS, "cannot start TLS with "
 		    "%s:%d: unread plaintext is waiting", c->host, c->port);
+	if (ctx->trust_pending && ctx->resume == NULL) {
+		if (tls_load_trust(ctx, ctx->trust_file, d) == -1)
+			return -1;
+		ctx->trust_pending = 0;
+	}
 	if (!ctx->verify)
 		log_warnx("tls_verify is off: %s", ctx->have_pin ? "only the "
 		    "tls_fingerprint pin is checked" : "the certificate of "
@@ -820,6 +977,9 @@ tls_start(struct tls_ctx *ctx, struct conn *c, int implicit,
 	    vers != NULL ? vers : "TLS", suite != NULL ? suite :
 	    gnutls_cipher_get_name(gnutls_cipher_get(ts->s)),
 	    gnutls_session_is_resumed(ts->s) ? " (resumed)" : "");
+	if (ctx->capture != NULL)
+		(void)strlcpy(ctx->capture->desc, ts->desc,
+		    sizeof(ctx->capture->desc));
 	tr = tmpl;
 	tr.ctx = ts;
 	conn_set_transport(c, &tr);
@@ -847,6 +1007,12 @@ tls_session_export(struct tls_session *ts, unsigned char **data, size_t *len)
 
 	*data = NULL;
 	*len = 0;
+	if (gnutls_protocol_get_version(ts->s) == GNUTLS_TLS1_3) {
+		if (!(gnutls_session_get_flags(ts->s) &
+		    GNUTLS_SFLAGS_SESSION_TICKET))
+			return -1;
+	} else if (gnutls_session_is_resumed(ts->s))
+		return -1;	/* TLS 1.2: the same session as before */
 	if (gnutls_session_get_data2(ts->s, &dt) < 0 || dt.size == 0) {
 		gnutls_free(dt.data);
 		return -1;

@@ -65,6 +65,16 @@ struct tls_config {
  */
 int	 tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 	    struct diag *d);
+/*
+ * tls_ctx_new() for a connection that will offer to resume the session
+ * in data (len bytes, copied; tls_ctx_set_resume): the trust store is
+ * loaded only if the server declines and sends its certificate, inside
+ * the handshake, so a resumed session (issue 7) costs neither loading
+ * nor verifying.  A trust file that cannot be loaded then fails that
+ * handshake with the same words instead of failing here.
+ */
+int	 tls_ctx_new_resume(struct tls_ctx **out, const struct tls_config *cfg,
+	    const void *data, size_t len, struct diag *d);
 /* Free ctx (NULL is fine). */
 void	 tls_ctx_free(struct tls_ctx *ctx);
 
@@ -96,6 +106,39 @@ void	 tls_ctx_set_resume(struct tls_ctx *ctx, const void *data,
 int	 tls_start(struct tls_ctx *ctx, struct conn *c, int implicit,
 	    struct tls_session **out, struct diag *d);
 
+/* The server's certificates as --check shows them (printable ASCII). */
+#define TLS_CHAIN_MAX	8
+
+struct tls_cert_info {
+	char	 subject[256];		/* DN */
+	char	 issuer[256];		/* DN */
+	time_t	 not_before;		/* (time_t)-1 when unknown */
+	time_t	 not_after;
+	char	 names[512];		/* "DNS:a, IP:192.0.2.1, CN:a" */
+	char	 sha256[65];		/* of the DER, hex */
+};
+
+struct tls_chain {
+	int		 seen;		/* the server sent certificates */
+	size_t		 n;		/* in cert[], leaf first */
+	size_t		 total;		/* sent (may exceed TLS_CHAIN_MAX) */
+	struct tls_cert_info cert[TLS_CHAIN_MAX];
+	int		 checked;	/* 0: tls_verify off, nothing checked */
+	int		 pinned;	/* tls_fingerprint decided */
+	unsigned	 problems;	/* TLS_CERT_* (0 = accepted) */
+	char		 verdict[DIAG_TEXT_MAX]; /* the result in words */
+	char		 spki_pin[65];	/* of the leaf, for tls_fingerprint */
+	char		 desc[128];	/* tls_session_desc after success */
+};
+
+/*
+ * Record into chain (owned by the caller, zeroed here when the next
+ * handshake with ctx runs) the certificates the server sends and the
+ * verification result, whether or not the handshake then succeeds; for
+ * --check.  NULL stops recording.
+ */
+void	 tls_ctx_capture(struct tls_ctx *ctx, struct tls_chain *chain);
+
 /* "TLSv1.3 TLS_AES_256_GCM_SHA384" style summary, for logs and -v. */
 const char *tls_session_desc(const struct tls_session *ts);
 /* 1 when the server resumed the session given by tls_ctx_set_resume. */
@@ -103,8 +146,13 @@ int	 tls_session_resumed(const struct tls_session *ts);
 /*
  * Resumption data of ts (issue 7) in *data (malloc'd, *len bytes; free
  * it after explicit_bzero: it holds session secrets).  With TLS 1.3 the
- * ticket arrives after the handshake, so call it late (before QUIT).
- * Returns 0, or -1 when there is none.
+ * ticket arrives after the handshake, with the server's first records
+ * (its reply to the EHLO that follows the handshake): call it late,
+ * e.g. before QUIT.  Never waits: under TLS 1.3 with no ticket received
+ * yet (GnuTLS would otherwise wait a round trip for one and then hand out
+ * data that cannot resume) it returns -1; likewise after a resumed TLS
+ * 1.2 session (its data is what was loaded).  Returns 0, or -1 when
+ * there is nothing new.
  */
 int	 tls_session_export(struct tls_session *ts, unsigned char **data,
 	    size_t *len);

@@ -10,7 +10,9 @@ SMTP class with three extensions:
   * every byte the client sends is tapped before aiosmtpd parses it and
     written to conn-NNNN.raw, so tests can check the wire itself (bare CR
     or LF, line lengths, dot-stuffing) rather than aiosmtpd's reading of it;
-  * the TCP reads that carried MAIL..DATA are counted (pipelining check).
+  * the TCP reads that carried MAIL..DATA are counted (pipelining check),
+    and the reads that carried MAIL and the final dot are numbered, so a
+    test sees one message's dot share a read with the next one's MAIL.
 
 Each accepted message becomes two files in --outdir:
   NNNN.eml   the DATA content exactly as received after un-dot-stuffing
@@ -18,7 +20,7 @@ Each accepted message becomes two files in --outdir:
   NNNN.json  {"seq", "conn", "peer", "helo_cmd", "ehlo_name", "mail_from",
               "mail_options", "rcpt_tos", "rcpt_options" (one list per
               recipient), "size", "eml", "raw", "tcp_reads_mail_to_data",
-              "tls" (protocol version or null), "tls_peer_cn" (client
+              "mail_read", "dot_read" (indexes of TCP reads), "tls" (protocol version or null), "tls_peer_cn" (client
               certificate CN or null), "time"}
 The .json file is written last and atomically (rename), so a test that
 sees NNNN.json can read both files.
@@ -121,6 +123,12 @@ class CaptureSMTP(SMTP):
         except Exception:
             return None
 
+    def dot_read(self):
+        end = self.consumed()
+        if end is None or not self.chunk_ends:
+            return None
+        return self.chunk_index(end - 1)
+
     def chunk_index(self, offset):
         for i, end in enumerate(self.chunk_ends):
             if offset < end:
@@ -209,6 +217,8 @@ class CaptureSMTP(SMTP):
             reads = (self.chunk_index(end - 1)
                      - self.chunk_index(self.mail_pos - 1) + 1)
         self.envelope.tcp_reads = reads
+        if self.mail_pos is not None and self.chunk_ends:
+            self.envelope.mail_read = self.chunk_index(self.mail_pos - 1)
         await super().smtp_DATA(arg)
 
     def _set_rset_state(self):
@@ -297,6 +307,12 @@ class Recorder:
             "eml": os.path.basename(base + ".eml"),
             "raw": os.path.basename(server.raw_path),
             "tcp_reads_mail_to_data": getattr(envelope, "tcp_reads", None),
+            # index (from 0, per connection) of the TCP read that carried
+            # the MAIL command, and of the one that ended the data: the
+            # dot of one message and the next MAIL share a read when the
+            # client pipelines across messages
+            "mail_read": getattr(envelope, "mail_read", None),
+            "dot_read": server.dot_read(),
             "tls": server.tls_info()[0],
             "tls_peer_cn": server.tls_info()[1],
             "time": time.time(),

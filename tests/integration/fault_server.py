@@ -6,7 +6,8 @@ hang up, stall, and read DATA as strictly or as leniently as we like.
 Any 421 reply is followed by closing the connection (RFC 5321 3.8).
 
 The behaviour is a dict of stage -> action.  Stages:
-  greeting, ehlo, helo, mail, rcpt, data, middata, eod, rset, noop, quit
+  greeting, ehlo, helo, mail, rcpt, data, middata, eod, rset, noop, quit,
+  auth (default 502: add "AUTH PLAIN" to "extensions" to offer it)
 An action is
   "CODE text"        one reply line; "\\n" inside, or a JSON list, makes a
                      multi-line reply (the separators are added here)
@@ -59,6 +60,7 @@ DEFAULT = {
     "rset": "250 2.0.0 OK",
     "noop": "250 2.0.0 OK",
     "quit": "221 2.0.0 Bye",
+    "auth": "502 5.5.2 Command not implemented",
     "lenient_eod": False,
 }
 
@@ -100,7 +102,7 @@ SCENARIOS = {
 }
 
 STAGES = ("greeting", "ehlo", "helo", "mail", "rcpt", "data", "middata",
-          "eod", "rset", "noop", "quit")
+          "eod", "rset", "noop", "quit", "auth")
 
 STRICT_EOD = re.compile(rb"\r\n\.\r\n")
 LENIENT_EOD = re.compile(rb"(?:\r\n|\n|\r)\.(?:\r\n|\n)")
@@ -321,6 +323,11 @@ class Conn:
             return await self.reply(self.act("rset"), "rset")
         if verb == "NOOP":
             return await self.reply(self.act("noop"), "noop")
+        if verb == "AUTH":
+            # One answer to any AUTH line (t_priv.sh: "235" to an
+            # AUTH PLAIN initial response, with "AUTH PLAIN" added to
+            # the extensions by --script).
+            return await self.reply(self.act("auth"), "auth")
         if verb == "QUIT":
             await self.reply(self.act("quit"), "quit")
             self.log["events"].append("quit")

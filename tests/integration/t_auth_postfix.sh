@@ -125,8 +125,11 @@ for m in PLAIN SCRAM-SHA-256; do
 	    "auth_plaintext on"
 	run_sendsmtp -v -i rcpt@example.com <"$T/msg"
 	auth_tempfail "wrong password ($m)"
-	assert_file_contains "$T/err" "535 5.7.8 from 127.0.0.1: the server rejected the credentials of user alice. If the account uses two-factor authentication, use an app password or OAuth2." \
+	# the facts, then the error catalogue's cause and fix (issue 6)
+	assert_file_contains "$T/err" "535 5.7.8 from 127.0.0.1: the server rejected the credentials of user alice" \
 	    "wrong password ($m): worded 535 line"
+	assert_file_contains "$T/err" "wrong user name or password: check \"user\" and the password source. If the account uses two-factor authentication, use an app password or OAuth2" \
+	    "wrong password ($m): the catalogue's advice"
 	assert_msg_count "$T/cap" "$n" "wrong password ($m): nothing relayed"
 	assert_file_not_contains "$T/err" "wrong-one" "wrong password ($m): not shown"
 	rm -rf "$T/spool"
@@ -157,6 +160,6 @@ write_tls_config "$PF" starttls "tls_trust_file $P/ca.pem" "auth PLAIN" \
     "user alice" "password wrong-one"
 run_sendsmtp -i rcpt@example.com <"$T/msg"
 auth_tempfail "starttls wrong password"
-assert_file_contains "$T/err" "535 5.7.8 from localhost: the server rejected the credentials of user alice." \
+assert_file_contains "$T/err" "535 5.7.8 from localhost: the server rejected the credentials of user alice" \
     "starttls wrong password: worded line"
 finish

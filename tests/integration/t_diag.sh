@@ -156,7 +156,7 @@ row eod550_spf 69 - \
 row eod552_size 65 - \
     'the message is larger than the server accepts' \
     '--scenario eod552' ''
-row rcpt552_full 65 envelope \
+row rcpt552_full 69 envelope \
     "the recipient's mailbox is full: they must free space" \
     "--rcpt '*=552 5.2.2 Mailbox full'" ''
 

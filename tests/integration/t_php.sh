@@ -50,4 +50,18 @@ var_export(mail("to@example.com", "s", "b")); echo "\n";' \
     >"$T/php.out" 2>"$T/php.err"
 assert_eq "$(cat "$T/php.out")" "false" "mail() false on a 550"
 assert_eq "$(tail -n 1 "$T/wrapper.rc")" 69 "exit 69 on 550 at MAIL"
+
+# Local names (issue 5): mail("root") with "From: www-data" and no -f.
+printf 'root: admin@example.com\n' >"$T/aliases"
+write_config "$CAP" "aliases $T/aliases"
+php -d sendmail_path="$T/sendmail -t -i" -r '
+var_export(mail("root", "local", "x\n", "From: www-data")); echo "\n";' \
+    >"$T/php.out" 2>"$T/php.err"
+assert_eq "$(cat "$T/php.out")" "true" "mail(\"root\") returned true"
+assert_msg_count "$D" 2 "second message"
+assert_eq "$(msg_field "$D" 2 rcpt_tos)" "admin@example.com" \
+    "root through the aliases file"
+assert_eq "$(msg_header "$D" 2 To)" "root@example.org" "To: root qualified"
+assert_eq "$(msg_header "$D" 2 From)" "www-data@example.org" \
+    "From: www-data qualified"
 finish

@@ -113,21 +113,32 @@ assert_eq "$(msg_field "$T/f2" 2 rcpt_tos)" "temp@example.net" \
 stop_server f2
 
 # ---- every recipient refused: nothing queued; -oem / -oee mail a report
-PORT=$(start_fault f4 --scenario rcpt550)
+# at once (issue 5); one the smarthost cannot take now stays queued
+PORT=$(start_fault f4 --scenario rcpt_by_name)
 q_config "$PORT"
 run_sendsmtp -i -f alice@example.com bad@example.net <"$T/msg"
 assert_rc 67 "all refused: exit 67"
 assert_queue_len 0 "all refused: nothing queued, no bounce"
+assert_msg_count "$T/f4" 0 "all refused: no report without -oe"
 run_sendsmtp -oem -i -f alice@example.com bad@example.net <"$T/msg"
 assert_rc 67 "all refused, -oem: exit 67 still"
-assert_queue_len 1 "all refused, -oem: a bounce is queued"
-assert_eq "$(q_field "$(q_ids)" Sender)" "" "-oem: the bounce has <>"
-rm -f "$QD"/*
+assert_queue_len 0 "all refused, -oem: the report is not left queued"
+assert_msg_count "$T/f4" 1 "all refused, -oem: the report was mailed"
+assert_eq "$(msg_field "$T/f4" 1 mail_from)" "" "-oem: the report has <>"
+assert_eq "$(msg_field "$T/f4" 1 rcpt_tos)" "alice@example.com" \
+    "-oem: the report goes to the sender"
 run_sendsmtp -oee -i -f alice@example.com bad@example.net <"$T/msg"
-assert_rc 0 "all refused, -oee: exit 0 once the report is queued"
-assert_queue_len 1 "all refused, -oee: a bounce is queued"
-rm -f "$QD"/*
+assert_rc 0 "all refused, -oee: exit 0 once the report is mailed"
+assert_msg_count "$T/f4" 2 "all refused, -oee: the report was mailed"
 stop_server f4
+PORT=$(start_fault f5 --scenario rcpt_by_name --rcpt 'alice*=450 4.2.1 busy')
+q_config "$PORT"
+run_sendsmtp -oee -i -f alice@example.com bad@example.net <"$T/msg"
+assert_rc 0 "-oee, report deferred: exit 0 once the report is queued"
+assert_queue_len 1 "-oee, report deferred: it waits in the queue"
+assert_eq "$(q_field "$(q_ids)" Sender)" "" "the queued report has <>"
+rm -f "$QD"/*
+stop_server f5
 
 # ---- a bounce the smarthost refuses is logged and dropped, not looped
 cat >"$T/refuse.json" <<'EOF'
