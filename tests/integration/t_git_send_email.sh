@@ -68,4 +68,33 @@ if ! grep -F -q -a -x "$(printf '\056\056\r')" "$(msg_raw "$D" 1)"; then
 	fail "the lone '.' line was not dot-stuffed on the wire"
 fi
 pass "lone '.' line sent as '..'"
+
+# The same patch through the private Postfix smarthost (strict about bare
+# LF) into a second capture server: it arrives intact there too.
+if have_postfix; then
+	CAP2=$(start_capture cap2)
+	PF=$(postfix_start pf "$CAP2")
+	write_config "$PF"
+	cd "$T/repo"
+	set +e
+	git send-email --smtp-server="$T/sendmail" --to=c@example.com \
+	    --confirm=never --suppress-cc=all --from="Dev <dev@example.org>" \
+	    --quiet "$T"/patches/*.patch >"$T/git2.out" 2>"$T/git2.err"
+	grc=$?
+	set -e
+	cd "$T"
+	assert_eq "$grc" 0 "git send-email via Postfix: exit code"
+	wait_msgs "$T/cap2" 1
+	assert_msg_count "$T/cap2" 1 "via Postfix: one message"
+	assert_eq "$(msg_field "$T/cap2" 1 rcpt_tos)" "c@example.com" \
+	    "via Postfix: the recipient"
+	msg_body "$T/cap2" 1 | sed 's/\r$//' >"$T/got2"
+	cmp -s "$T/got2" "$T/want" || {
+		diff -u "$T/want" "$T/got2" | head -20 >&2
+		fail "via Postfix: body differs from the patch"
+	}
+	pass "via Postfix: patch body intact"
+elif [ "${IT_STRICT:-0}" = 1 ]; then
+	fail "postfix is not available (IT_STRICT=1)"
+fi
 finish
