@@ -27,7 +27,8 @@ libsasl2-dev libsasl2-modules sasl2-bin check ca-certificates git"
 TEST="python3 python3-aiosmtpd python3-dkim python3-trustme gnutls-bin
 faketime strace php-cli bsd-mailx git-email libmailtools-perl msmtp
 hyperfine time valgrind procps mandoc opendkim-tools iproute2
-libphp-phpmailer php-symfony-mailer mailutils s-nail mutt ruby-mail"
+libphp-phpmailer php-symfony-mailer mailutils s-nail mutt ruby-mail
+clang libfuzzer-14-dev libclang-rt-14-dev"
 
 # Another MTA installed and no Postfix yet?
 pkg_installed()

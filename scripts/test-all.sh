@@ -4,12 +4,18 @@
 #   2. build-ci/:   ../configure --enable-werror; make; make check
 #   3. build-asan/: ../configure --enable-sanitizers --enable-werror;
 #                   make; make check (ASan + UBSan + LeakSanitizer)
-#   4. make distcheck in build-ci/
+#   4. build-ci/: make fuzz-smoke: every libFuzzer target (clang, ASan +
+#                   UBSan) for 15 s on its seed corpus (tests/fuzz/)
+#   5. build-ci/: valgrind: the unit tests (CK_FORK=no) and every sendsmtp
+#                   run of the integration tests under tests/valgrind.sh;
+#                   memory errors and definite/indirect leaks fail
+#   6. make distcheck in build-ci/
 # Build directories are subdirectories of the source tree (VPATH builds,
 # ignored by git); the source tree itself is never configured.
 # On failure the logs of the failing tests are printed.
-# Environment: JOBS (default: number of CPUs), SKIP_ASAN=1, SKIP_DISTCHECK=1,
-# KEEP_BUILD=1 (reuse existing build dirs instead of starting clean).
+# Environment: JOBS (default: number of CPUs), SKIP_ASAN=1, SKIP_FUZZ=1,
+# SKIP_VALGRIND=1, SKIP_DISTCHECK=1, KEEP_BUILD=1 (reuse existing build
+# dirs instead of starting clean).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -83,6 +89,61 @@ count_results()
 	SKIPPED=$((SKIPPED + s))
 }
 
+# Tests left out of the valgrind step, with the reason:
+#   t_queue_crash.sh   kills sendsmtp on purpose at every injected point
+#                      (strace SIGKILL, those runs are not under the
+#                      wrapper); its many recovery runs take over 9
+#                      minutes under valgrind (17 s without); the same
+#                      recovery code runs in t_queue_basic/mixed.
+VALGRIND_EXCLUDE="tests/integration/t_queue_crash.sh"
+
+# valgrind_check: step 5 in build-ci (after its "make check").  Every
+# process writes its report to build-ci/valgrind-logs/vg.PID.log; a
+# report with errors fails the step even when the test passed (a test
+# may expect sendsmtp to fail, and exit 99 is a failure too).  A forked
+# child that executes a program (passwordeval) leaves a report without
+# a summary: that program is not ours and is not traced.
+valgrind_check()
+{
+	local dir=$SRC/build-ci logs tests t bad
+	cd "$dir"
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "test-all.sh: valgrind missing" \
+		    "(scripts/install-deps.sh)" >&2
+		exit 1
+	fi
+	tests=
+	for t in $(make -s --no-print-directory print-tests); do
+		case " $(echo $VALGRIND_EXCLUDE) " in
+		*" $t "*) continue ;;
+		esac
+		tests="$tests $t"
+	done
+	logs=$dir/valgrind-logs
+	rm -rf "$logs"
+	mkdir -p "$logs"
+	if ! VG_LOGDIR=$logs IT_WRAPPER=$SRC/tests/valgrind.sh CK_FORK=no \
+	    make -j"$JOBS" check TESTS="$tests" \
+	    LOG_COMPILER="$SRC/tests/valgrind.sh"; then
+		show_failures "$dir"
+		bad=$(grep -l 'ERROR SUMMARY: [1-9]' "$logs"/vg.*.log ||
+		    true)
+		[ -z "$bad" ] || cat $bad
+		echo "test-all.sh: make check under valgrind failed" >&2
+		exit 1
+	fi
+	bad=$(grep -l 'ERROR SUMMARY: [1-9]' "$logs"/vg.*.log || true)
+	if [ -n "$bad" ]; then
+		cat $bad
+		echo "test-all.sh: valgrind found errors (reports above)" >&2
+		exit 1
+	fi
+	echo "valgrind: $(grep -l 'ERROR SUMMARY: 0 errors' "$logs"/vg.*.log |
+	    wc -l) processes checked, all clean;" \
+	    "excluded: $(echo $VALGRIND_EXCLUDE)"
+	cd "$SRC"
+}
+
 start=$(date +%s)
 step "autoreconf"
 autoreconf -fi
@@ -91,6 +152,22 @@ build build-ci --enable-werror
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
 	build build-asan --enable-sanitizers --enable-werror
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+	step "fuzz smoke run (build-ci/fuzz)"
+	cd "$SRC/build-ci"
+	if ! make fuzz-smoke; then
+		echo "test-all.sh: a fuzz target found a crash, leak or" \
+		    "hang (reproducers above; tests/fuzz/README.md)" >&2
+		exit 1
+	fi
+	cd "$SRC"
+fi
+
+if [ "${SKIP_VALGRIND:-0}" != 1 ]; then
+	step "valgrind (build-ci)"
+	valgrind_check
 fi
 
 if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then

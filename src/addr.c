@@ -742,6 +742,10 @@ addr_parse_list(const char *s, size_t len, struct addr_list *l,
 			free(l->v[l->n].spec);
 			free(l->v[l->n].name);
 		}
+		/* "as it was": a list that was empty owns no array (callers
+		 * may drop an empty list without addr_list_free) */
+		if (before == 0)
+			addr_list_free(l);
 	}
 	return rc;
 }

@@ -27,6 +27,29 @@
 #define PORT_HINT	"(587 = STARTTLS submission, 465 = implicit TLS, " \
 			"25 = relay)"
 #define RETRY		"a later attempt usually works"
+/* Advice that two entries give: the reply code and its enhanced code, or
+ * the enhanced code and the keyword in the text. */
+#define ADV_APP_PASSWORD \
+	"the account may not log in this way: create an app password " \
+	"(accounts with two-factor authentication) or use OAuth2 " \
+	"(\"auth XOAUTH2\" with a token from passwordeval)"
+#define ADV_CREDENTIALS \
+	"wrong user name or password: check \"user\" and the password " \
+	"source. If the account uses two-factor authentication, use an " \
+	"app password or OAuth2"
+#define ADV_TOO_BIG \
+	"the message is larger than the server accepts: send a smaller " \
+	"message (a link instead of a large attachment)"
+#define ADV_DMARC \
+	"the message failed DMARC (SPF and DKIM did not pass for the " \
+	"From domain): send From an address of the smarthost's own " \
+	"domain, or publish SPF and DKIM for your domain"
+#define ADV_SPF \
+	"SPF of the sender's domain does not allow this server: add the " \
+	"smarthost to the domain's SPF record"
+#define ADV_DKIM \
+	"no valid DKIM signature: sign the mail with DKIM for the From " \
+	"domain"
 
 static int	catalog_enh_match(const char *pat, const char *enh);
 static int	catalog_kw_match(const char *kws, const char *reply);
@@ -154,21 +177,13 @@ static const struct catalog_entry catalog[] = {
 	    "password source in sendsmtp.conf (auth is on when user is "
 	    "set); " RETRY },
 	{ "smtp-534", DC_SMTP, 0, 534, NULL, NULL,
-	    "the account may not log in this way: create an app password "
-	    "(accounts with two-factor authentication) or use OAuth2 "
-	    "(\"auth XOAUTH2\" with a token from passwordeval)" },
+	    ADV_APP_PASSWORD },
 	{ "smtp-5.7.9", DC_SMTP, 0, 5, "5.7.9", NULL,
-	    "the account may not log in this way: create an app password "
-	    "(accounts with two-factor authentication) or use OAuth2 "
-	    "(\"auth XOAUTH2\" with a token from passwordeval)" },
+	    ADV_APP_PASSWORD },
 	{ "smtp-535", DC_SMTP, 0, 535, NULL, NULL,
-	    "wrong user name or password: check \"user\" and the password "
-	    "source. If the account uses two-factor authentication, use an "
-	    "app password or OAuth2" },
+	    ADV_CREDENTIALS },
 	{ "smtp-5.7.8", DC_SMTP, 0, 5, "5.7.8", NULL,
-	    "wrong user name or password: check \"user\" and the password "
-	    "source. If the account uses two-factor authentication, use an "
-	    "app password or OAuth2" },
+	    ADV_CREDENTIALS },
 	{ "smtp-538", DC_SMTP, 0, 538, NULL, NULL,
 	    "the server wants an encrypted connection for AUTH: set \"tls "
 	    "starttls\" or \"tls smtps\"" },
@@ -192,11 +207,9 @@ static const struct catalog_entry catalog[] = {
 	    "the recipient's mailbox is full: they must free space before "
 	    "mail can be delivered" },
 	{ "smtp-552", DC_SMTP, 0, 552, NULL, NULL,
-	    "the message is larger than the server accepts: send a smaller "
-	    "message (a link instead of a large attachment)" },
+	    ADV_TOO_BIG },
 	{ "smtp-x.3.4", DC_SMTP, 0, 0, "*.3.4", NULL,
-	    "the message is larger than the server accepts: send a smaller "
-	    "message (a link instead of a large attachment)" },
+	    ADV_TOO_BIG },
 	{ "smtp-452-rcpts", DC_SMTP, 0, 452, "*.5.3", NULL,
 	    "too many recipients for one transaction; sendsmtp sends the "
 	    "rest separately or retries" },
@@ -208,18 +221,14 @@ static const struct catalog_entry catalog[] = {
 
 	/* ------------------------------------- SMTP: authentication of mail */
 	{ "smtp-x.7.26", DC_SMTP, 0, 0, "*.7.26", NULL,
-	    "the message failed DMARC (SPF and DKIM did not pass for the "
-	    "From domain): send From an address of the smarthost's own "
-	    "domain, or publish SPF and DKIM for your domain" },
+	    ADV_DMARC },
 	{ "smtp-x.7.23", DC_SMTP, 0, 0, "*.7.23", NULL,
-	    "SPF of the sender's domain does not allow this server: add the "
-	    "smarthost to the domain's SPF record" },
+	    ADV_SPF },
 	{ "smtp-x.7.24", DC_SMTP, 0, 0, "*.7.24", NULL,
 	    "the SPF record of the sender's domain is broken: fix its "
 	    "syntax" },
 	{ "smtp-x.7.20", DC_SMTP, 0, 0, "*.7.20", NULL,
-	    "no valid DKIM signature: sign the mail with DKIM for the From "
-	    "domain" },
+	    ADV_DKIM },
 	{ "smtp-x.7.27", DC_SMTP, 0, 0, "*.7.27", NULL,
 	    "the sender's domain accepts no mail (null MX): use a sender "
 	    "address of a domain that receives mail" },
@@ -227,15 +236,11 @@ static const struct catalog_entry catalog[] = {
 	    "the sending IP address has no matching reverse DNS (PTR): ask "
 	    "the provider to set it, or send through its smarthost" },
 	{ "smtp-kw-dmarc", DC_SMTP, 0, 0, "*.7.", "dmarc",
-	    "the message failed DMARC (SPF and DKIM did not pass for the "
-	    "From domain): send From an address of the smarthost's own "
-	    "domain, or publish SPF and DKIM for your domain" },
+	    ADV_DMARC },
 	{ "smtp-kw-spf", DC_SMTP, 0, 0, "*.7.", "spf",
-	    "SPF of the sender's domain does not allow this server: add the "
-	    "smarthost to the domain's SPF record" },
+	    ADV_SPF },
 	{ "smtp-kw-dkim", DC_SMTP, 0, 0, "*.7.", "dkim",
-	    "no valid DKIM signature: sign the mail with DKIM for the From "
-	    "domain" },
+	    ADV_DKIM },
 	{ "smtp-kw-relay", DC_SMTP, 0, 5, NULL, "relay",
 	    "the smarthost does not relay for this client: authenticate "
 	    "(\"user\" and a password) or ask its administrator to allow "

@@ -304,6 +304,25 @@ conn_queue(struct conn *c, const void *p, size_t n, struct diag *d)
 }
 
 int
+conn_reserve(struct conn *c, size_t n, struct diag *d)
+{
+	size_t len = c->out.len;
+	char *zero;
+	int rc;
+
+	if (c->out.data != NULL && c->out.cap > len + n)
+		return 0;
+	zero = xcalloc(1, n);
+	rc = conn_queue(c, zero, n, d);
+	free(zero);
+	if (rc == -1)
+		return -1;
+	c->out.len = len;
+	c->out.data[len] = '\0';
+	return 0;
+}
+
+int
 conn_flush(struct conn *c, struct diag *d)
 {
 	size_t off = 0;

@@ -89,6 +89,14 @@ void	 conn_stage(struct conn *c, enum smtp_stage stage);
 int	 conn_queue(struct conn *c, const void *p, size_t n, struct diag *d);
 
 /*
+ * Make room for n more queued bytes, so that conn_queue() calls adding
+ * up to n bytes never move the buffer: a secret queued first (a
+ * pipelined AUTH) is not left behind in freed memory by a reallocation.
+ * Returns 0, or -1 with d set when more than OUTBUF_MAX would be queued.
+ */
+int	 conn_reserve(struct conn *c, size_t n, struct diag *d);
+
+/*
  * Write everything queued, in as few write calls as the transport takes
  * (one for a small pipelined group).  The timeout counts from the last
  * progress.  Returns 0 or -1 with d set (connection lost, timeout).

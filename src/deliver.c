@@ -14,8 +14,9 @@
  * Sessions: the queue runner sends many messages over one connection,
  * pipelined across messages (deliver_session_submit, smtp_send_async:
  * one round trip per message, the RSET between messages included).
- * A connection the server closed while it sat idle shows up as a failure of the next message's RSET or MAIL;
- * that message is then retried once on a new connection, which is safe
+ * A connection the server closed while it sat idle shows up as a
+ * failure of the next message's RSET or MAIL; that message is then
+ * retried once on a new connection, which is safe
  * because nothing of it reached DATA.
  *
  * Security: nothing here touches secrets or files other than the message
@@ -182,6 +183,7 @@ deliver_params(const struct config *cfg, struct smtp_params *p,
 	p->timeout = cfg->timeout > 0 ? cfg->timeout : 60;
 	p->helo = cfg->domain;
 	p->tls_cache = cfg->queue_dir;	/* TLS resumption (tlscache.h) */
+	p->pipeline_auth = 1;		/* AUTH PLAIN shares the MAIL write */
 	memset(tc, 0, sizeof(*tc));
 	switch (cfg->tls) {
 	case TLS_MODE_OFF:
@@ -401,6 +403,16 @@ deliver_attempt(struct deliver_session *ds, struct deliver_pend *p, int hold,
 		/* 421 anywhere: the server is closing (RFC 5321 3.8). */
 		if (d->smtp_code == 421)
 			smtp_close(&ds->s);
+		/* A refused pipelined AUTH (smtp.c closed the session): like
+		 * a refused AUTH in smtp_open, every later message of the run
+		 * fails at once with the same TEMPFAIL, none goes out
+		 * unauthenticated. */
+		if (d->stage == STAGE_AUTH) {
+			smtp_close(&ds->s);
+			ds->down = 1;
+			ds->down_diag = *d;
+			break;
+		}
 		if (!deliver_retry_fresh(ds, env, p->was, reused, d))
 			break;
 		log_info("the connection to %s was closed while idle; "

@@ -31,8 +31,9 @@ enum outcome deliver_message(const struct config *cfg, struct envelope *env,
 /*
  * The account's connection settings as smtp.c and tls.c take them: host,
  * port, timeout, EHLO name, TLS mode and tc (p->tls_cfg points to tc;
- * smtp_open copies it; the strings belong to cfg), and the spool as the
- * TLS session cache (p->tls_cache).  p->auth is NULL.
+ * smtp_open copies it; the strings belong to cfg), the spool as the TLS
+ * session cache (p->tls_cache), and AUTH pipelined where the server
+ * allows it (p->pipeline_auth).  p->auth is NULL.
  */
 void	 deliver_params(const struct config *cfg, struct smtp_params *p,
 	    struct tls_config *tc);

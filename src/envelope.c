@@ -100,7 +100,7 @@ static int	env_parse_rcpt(struct env_parser *p, char *v);
 static int	env_parse_notify(const char *v, unsigned *bits);
 static int	env_parse_text(struct env_parser *p, const char *what,
 		    const char *v, size_t max, char **out);
-static void	env_append_rcpt(struct envelope *env, const char *addr);
+static struct rcpt *env_append_rcpt(struct envelope *env, const char *addr);
 
 void
 envelope_init(struct envelope *env)
@@ -160,14 +160,7 @@ envelope_add_rcpt(struct envelope *env, const char *addr, struct diag *d)
 	if (env->nrcpts >= RCPT_MAX)
 		return diag_set(d, EX_USAGE, "too many recipients (more than "
 		    "%d); split the message", RCPT_MAX);
-	if (env->nrcpts == env->rcpts_cap) {
-		env->rcpts_cap = env->rcpts_cap == 0 ? 4 : env->rcpts_cap * 2;
-		env->rcpts = xreallocarray(env->rcpts, env->rcpts_cap,
-		    sizeof(*env->rcpts));
-	}
-	r = &env->rcpts[env->nrcpts++];
-	memset(r, 0, sizeof(*r));
-	r->addr = xstrdup(addr);
+	r = env_append_rcpt(env, addr);
 	r->state = RCPT_PENDING;
 	return 1;
 }
@@ -539,9 +532,12 @@ env_parse_scalar(struct env_parser *p, enum env_key k, const char *v)
 	return 0;
 }
 
-/* Append without envelope_add_rcpt's duplicate check: the file is
- * restored exactly as written, and the check is quadratic. */
-static void
+/*
+ * Append a zeroed recipient for addr; returns it.  The loader calls this
+ * without envelope_add_rcpt's duplicate check: the file is restored
+ * exactly as written, and the check is quadratic.
+ */
+static struct rcpt *
 env_append_rcpt(struct envelope *env, const char *addr)
 {
 	struct rcpt *r;
@@ -554,6 +550,7 @@ env_append_rcpt(struct envelope *env, const char *addr)
 	r = &env->rcpts[env->nrcpts++];
 	memset(r, 0, sizeof(*r));
 	r->addr = xstrdup(addr);
+	return r;
 }
 
 /* "STATE CODE ADDRESS"; the address is the rest of the line. */
@@ -585,8 +582,7 @@ env_parse_rcpt(struct env_parser *p, char *v)
 		    ADDR_MAX);
 	if (p->env->nrcpts >= RCPT_MAX)
 		return env_perr(p, "more than %d recipients", RCPT_MAX);
-	env_append_rcpt(p->env, addr);
-	r = &p->env->rcpts[p->env->nrcpts - 1];
+	r = env_append_rcpt(p->env, addr);
 	r->state = (enum rcpt_state)st;
 	r->code = (int)n;
 	return 0;

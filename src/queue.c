@@ -152,6 +152,19 @@
 /* Committed files: the spool's group may read, nobody else (SECURITY). */
 #define QUEUE_FILE_MODE	0640
 
+/* queue_list's walk. */
+struct queue_list_ctx {
+	int		(*cb)(const char *, void *);
+	void		*arg;
+	size_t		 n;
+};
+
+/* queue_cleanup's walks. */
+struct queue_clean_ctx {
+	time_t		 cutoff;
+	size_t		*removed;
+};
+
 struct queue_scan_ctx {
 	const char	*dir;
 	int		(*cb)(const char *, enum queue_status,
@@ -184,11 +197,16 @@ static enum queue_status queue_read_env(const char *path,
 static enum queue_status queue_open_entry(const char *dir, const char *id,
 		    struct queue_entry *e, int lock, struct diag *d);
 static int	 queue_scan_one(const char *id, void *arg);
+static int	 queue_walk(const char *dir, const char *sub,
+		    int (*fn)(DIR *, const char *, const char *, void *),
+		    void *arg, struct diag *d);
+static int	 queue_list_one(DIR *dp, const char *path, const char *name,
+		    void *arg);
+static int	 queue_clean_tmp_one(DIR *dp, const char *path,
+		    const char *name, void *arg);
+static int	 queue_clean_orphan_one(DIR *dp, const char *path,
+		    const char *name, void *arg);
 static int	 queue_id_of(const char *name, const char *ext, char *id);
-static int	 queue_clean_tmp(const char *dir, time_t cutoff,
-		    size_t *removed, struct diag *d);
-static int	 queue_clean_orphans(const char *dir, time_t cutoff,
-		    size_t *removed, struct diag *d);
 static void	 queue_entry_reset(struct queue_entry *e);
 
 int
@@ -865,20 +883,22 @@ queue_id_of(const char *name, const char *ext, char *id)
 	return queue_id_valid(id);
 }
 
-int
-queue_list(const char *queue_dir, int (*cb)(const char *id, void *arg),
-    void *arg, size_t *count, struct diag *d)
+/*
+ * Call fn for each entry of dir/sub in readdir order, until it returns
+ * non-zero.  0, or -1 with d set when the directory cannot be opened or
+ * read to its end.
+ */
+static int
+queue_walk(const char *dir, const char *sub,
+    int (*fn)(DIR *dp, const char *path, const char *name, void *arg),
+    void *arg, struct diag *d)
 {
 	struct dirent *de;
 	DIR *dp;
 	char *path;
-	char id[QUEUE_ID_MAX + 1];
-	size_t n = 0;
 	int rc = 0;
 
-	if (count != NULL)
-		*count = 0;
-	path = queue_path(queue_dir, "queue", "", "");
+	path = queue_path(dir, sub, "", "");
 	dp = opendir(path);
 	if (dp == NULL) {
 		rc = queue_errno_dir(d, "read", path, errno);
@@ -893,16 +913,43 @@ queue_list(const char *queue_dir, int (*cb)(const char *id, void *arg),
 				rc = queue_errno_dir(d, "read", path, errno);
 			break;
 		}
-		if (!queue_id_of(de->d_name, ".env", id))
-			continue;
-		n++;
-		if (cb != NULL && cb(id, arg) != 0)
+		if (fn(dp, path, de->d_name, arg) != 0)
 			break;
 	}
 	(void)closedir(dp);
 	free(path);
+	return rc;
+}
+
+static int
+queue_list_one(DIR *dp, const char *path, const char *name, void *arg)
+{
+	struct queue_list_ctx *ctx = arg;
+	char id[QUEUE_ID_MAX + 1];
+
+	(void)dp;
+	(void)path;
+	if (!queue_id_of(name, ".env", id))
+		return 0;
+	ctx->n++;
+	return ctx->cb != NULL && ctx->cb(id, ctx->arg) != 0;
+}
+
+int
+queue_list(const char *queue_dir, int (*cb)(const char *id, void *arg),
+    void *arg, size_t *count, struct diag *d)
+{
+	struct queue_list_ctx ctx;
+	int rc;
+
 	if (count != NULL)
-		*count = n;
+		*count = 0;
+	ctx.cb = cb;
+	ctx.arg = arg;
+	ctx.n = 0;
+	rc = queue_walk(queue_dir, "queue", queue_list_one, &ctx, d);
+	if (count != NULL)
+		*count = ctx.n;
 	return rc;
 }
 
@@ -940,116 +987,75 @@ queue_scan(const char *queue_dir,
 
 /* ------------------------------------------------------------ cleanup */
 
-/* Stale regular files (and stray symlinks) in tmp/. */
+/* A stale regular file (or stray symlink) in tmp/: remove it. */
 static int
-queue_clean_tmp(const char *dir, time_t cutoff, size_t *removed,
-    struct diag *d)
+queue_clean_tmp_one(DIR *dp, const char *path, const char *name, void *arg)
 {
-	struct dirent *de;
+	struct queue_clean_ctx *ctx = arg;
 	struct stat st;
-	DIR *dp;
-	char *path;
-	int rc = 0;
 
-	path = queue_path(dir, "tmp", "", "");
-	dp = opendir(path);
-	if (dp == NULL) {
-		rc = queue_errno_dir(d, "read", path, errno);
-		free(path);
-		return rc;
-	}
-	for (;;) {
-		errno = 0;
-		de = readdir(dp);
-		if (de == NULL) {
-			if (errno != 0)
-				rc = queue_errno_dir(d, "read", path, errno);
-			break;
-		}
-		if (fstatat(dirfd(dp), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) ||
-		    st.st_mtime >= cutoff)
-			continue;
-		if (unlinkat(dirfd(dp), de->d_name, 0) == -1)
-			log_warn("cannot remove stale %s/%s", path,
-			    de->d_name);
-		else
-			(*removed)++;
-	}
-	(void)closedir(dp);
-	free(path);
-	return rc;
+	if (fstatat(dirfd(dp), name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) ||
+	    st.st_mtime >= ctx->cutoff)
+		return 0;
+	if (unlinkat(dirfd(dp), name, 0) == -1)
+		log_warn("cannot remove stale %s/%s", path, name);
+	else
+		(*ctx->removed)++;
+	return 0;
 }
 
-/* Old queue/ID.msg files with no ID.env and nobody holding their lock. */
+/* An old queue/ID.msg with no ID.env and nobody holding its lock. */
 static int
-queue_clean_orphans(const char *dir, time_t cutoff, size_t *removed,
-    struct diag *d)
+queue_clean_orphan_one(DIR *dp, const char *path, const char *name,
+    void *arg)
 {
-	struct dirent *de;
+	struct queue_clean_ctx *ctx = arg;
 	struct stat st;
-	DIR *dp;
-	char *path, *env;
 	char id[QUEUE_ID_MAX + 1];
-	int fd, rc = 0;
+	char *env;
+	int fd;
 
-	path = queue_path(dir, "queue", "", "");
-	dp = opendir(path);
-	if (dp == NULL) {
-		rc = queue_errno_dir(d, "read", path, errno);
-		free(path);
-		return rc;
-	}
-	for (;;) {
-		errno = 0;
-		de = readdir(dp);
-		if (de == NULL) {
-			if (errno != 0)
-				rc = queue_errno_dir(d, "read", path, errno);
-			break;
-		}
-		if (!queue_id_of(de->d_name, ".msg", id) ||
-		    fstatat(dirfd(dp), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
-		    st.st_mtime >= cutoff)
-			continue;
-		env = xasprintf("%s.env", id);
-		if (fstatat(dirfd(dp), env, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-		    errno != ENOENT) {
-			free(env);
-			continue;
-		}
+	if (!queue_id_of(name, ".msg", id) ||
+	    fstatat(dirfd(dp), name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode) || st.st_mtime >= ctx->cutoff)
+		return 0;
+	env = xasprintf("%s.env", id);
+	if (fstatat(dirfd(dp), env, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != ENOENT) {
 		free(env);
-		fd = openat(dirfd(dp), de->d_name, O_RDONLY | O_NOFOLLOW |
-		    O_NONBLOCK | O_CLOEXEC);
-		if (fd == -1)
-			continue;
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			if (unlinkat(dirfd(dp), de->d_name, 0) == -1)
-				log_warn("cannot remove orphan %s/%s", path,
-				    de->d_name);
-			else
-				(*removed)++;
-		}
-		(void)close(fd);
+		return 0;
 	}
-	(void)closedir(dp);
-	free(path);
-	return rc;
+	free(env);
+	fd = openat(dirfd(dp), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		if (unlinkat(dirfd(dp), name, 0) == -1)
+			log_warn("cannot remove orphan %s/%s", path, name);
+		else
+			(*ctx->removed)++;
+	}
+	(void)close(fd);
+	return 0;
 }
 
 int
 queue_cleanup(const char *queue_dir, time_t now, size_t *removed,
     struct diag *d)
 {
+	struct queue_clean_ctx ctx;
 	size_t n = 0;
 	int rc;
 
-	rc = queue_clean_tmp(queue_dir, now - QUEUE_STALE_AGE, &n, d);
+	ctx.cutoff = now - QUEUE_STALE_AGE;
+	ctx.removed = &n;
+	/* stale files in tmp/, then orphaned .msg files in queue/ */
+	rc = queue_walk(queue_dir, "tmp", queue_clean_tmp_one, &ctx, d);
 	if (rc == 0)
-		rc = queue_clean_orphans(queue_dir, now - QUEUE_STALE_AGE,
-		    &n, d);
+		rc = queue_walk(queue_dir, "queue", queue_clean_orphan_one,
+		    &ctx, d);
 	if (removed != NULL)
 		*removed = n;
 	return rc;

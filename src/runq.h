@@ -15,9 +15,9 @@
  * RUNQ_PARALLEL_MIN entries or more is shared among up to
  * RUNQ_SESSIONS_MAX processes, each with its own session.  Per
  * recipient: DONE stays done, TEMPFAIL is retried alone next time,
- * PERMFAIL is bounced to the sender.  The bounce is committed before the entry is updated or
- * removed.  Entries still failing after queue_lifetime are bounced once
- * and removed.
+ * PERMFAIL is bounced to the sender.  The bounce is committed before
+ * the entry is updated or removed.  Entries still failing after
+ * queue_lifetime are bounced once and removed.
  */
 #ifndef SENDSMTP_RUNQ_H
 #define SENDSMTP_RUNQ_H

@@ -32,19 +32,15 @@
  * EHLO extensions) is forgotten and EHLO is sent again.
  *
  * Size: this file is larger than most because it holds the whole state
- * machine plus the pure pieces it drives (command builders, dot filter,
- * EHLO name), so the wire format lives in one place; each function stays
- * short.
+ * machine; each function stays short.  The pure pieces it drives (the
+ * command builders, xtext, the dot-stuffing filter, the EHLO name) live
+ * in smtp_cmd.c, so the wire format of a command is decided there.
  */
 #include "compat.h"
 
-#include <sys/socket.h>
 #include <sys/types.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +81,7 @@ struct smtp_txn {
 	unsigned char		*accepted;	/* per rcpt: 2xx to RCPT */
 	size_t			 naccepted;
 	int			 mail_failed;
+	int			 auth_failed;	/* pipelined AUTH refused */
 	int			 data_go;	/* 354 to DATA */
 	int			 data_sent;
 	int			 failed;	/* dmsg decides every open rcpt */
@@ -113,12 +110,12 @@ static int	smtp_command(struct smtp_session *s, const struct buf *line,
 static int	smtp_simple(struct smtp_session *s, const char *verb,
 		    const char *arg, enum smtp_stage stage, struct reply *r,
 		    struct diag *d);
+static void	smtp_trace_reply(const char *line, size_t len, int redact);
 static int	smtp_read_reply(struct smtp_session *s, struct reply *r,
 		    struct diag *d);
 static void	smtp_reply_diag(struct smtp_session *s, struct diag *d,
 		    enum smtp_stage stage, const struct reply *r,
 		    const char *rcpt);
-static int	smtp_check_addr(const char *a);
 static int	smtp_envelope_cmd(struct smtp_session *s,
 		    const struct buf *line, enum smtp_stage stage,
 		    struct reply *r, struct diag *d);
@@ -152,262 +149,6 @@ static void	smtp_local_refusal(struct smtp_txn *t, int code,
 		    const char *enh, int exitcode, const char *fmt, ...)
 		    __attribute__((format(printf, 5, 6)));
 
-/* ================================================================ pure */
-
-void
-smtp_dot_init(struct smtp_dot *ds)
-{
-	ds->bol = 1;
-	ds->cr = 0;
-}
-
-size_t
-smtp_dot_run(struct smtp_dot *ds, const char *in, size_t n, char *out)
-{
-	size_t i, o = 0;
-	char ch;
-
-	for (i = 0; i < n; i++) {
-		ch = in[i];
-		if (ds->cr) {
-			/* CRLF, or a bare CR that we end the line with */
-			ds->cr = 0;
-			out[o++] = '\r';
-			out[o++] = '\n';
-			ds->bol = 1;
-			if (ch == '\n')
-				continue;
-		}
-		if (ch == '\r') {
-			ds->cr = 1;
-			continue;
-		}
-		if (ch == '\n') {		/* bare LF */
-			out[o++] = '\r';
-			out[o++] = '\n';
-			ds->bol = 1;
-			continue;
-		}
-		if (ds->bol && ch == '.')
-			out[o++] = '.';
-		out[o++] = ch;
-		ds->bol = 0;
-	}
-	return o;
-}
-
-size_t
-smtp_dot_end(struct smtp_dot *ds, char *out)
-{
-	size_t o = 0;
-
-	if (ds->cr) {
-		ds->cr = 0;
-		ds->bol = 1;
-		out[o++] = '\r';
-		out[o++] = '\n';
-	}
-	if (!ds->bol) {
-		out[o++] = '\r';
-		out[o++] = '\n';
-	}
-	memcpy(out + o, ".\r\n", 3);
-	ds->bol = 1;
-	return o + 3;
-}
-
-int
-smtp_xtext(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char enc[3];
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p >= '!' && *p <= '~' && *p != '+' && *p != '=') {
-			if (buf_addc(b, (char)*p) == -1)
-				return -1;
-			continue;
-		}
-		enc[0] = '+';
-		enc[1] = hex[*p >> 4];
-		enc[2] = hex[*p & 0x0f];
-		if (buf_add(b, enc, 3) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* 0 if a may go between < and > of a command, else -1. */
-static int
-smtp_check_addr(const char *a)
-{
-	const unsigned char *p;
-
-	if (strlen(a) > ADDR_MAX)
-		return -1;
-	for (p = (const unsigned char *)a; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return -1;
-	return 0;
-}
-
-int
-smtp_build_mail(struct buf *b, const char *sender,
-    const struct smtp_mail_params *p)
-{
-	if (smtp_check_addr(sender) == -1)
-		return -1;
-	if (buf_printf(b, "MAIL FROM:<%s>", sender) == -1)
-		return -1;
-	if (p->size >= 0 && buf_printf(b, " SIZE=%lld", p->size) == -1)
-		return -1;
-	if (p->body != NULL && buf_printf(b, " BODY=%s", p->body) == -1)
-		return -1;
-	if (p->smtputf8 && buf_addstr(b, " SMTPUTF8") == -1)
-		return -1;
-	if (p->ret != DSN_RET_UNSET && buf_addstr(b, p->ret == DSN_RET_FULL ?
-	    " RET=FULL" : " RET=HDRS") == -1)
-		return -1;
-	if (p->envid != NULL && (buf_addstr(b, " ENVID=") == -1 ||
-	    smtp_xtext(b, p->envid) == -1))
-		return -1;
-	return 0;
-}
-
-int
-smtp_build_rcpt(struct buf *b, const char *rcpt, unsigned notify)
-{
-	static const struct {
-		unsigned	 bit;
-		const char	*name;
-	} kw[] = {
-		{ DSN_NOTIFY_SUCCESS, "SUCCESS" },
-		{ DSN_NOTIFY_FAILURE, "FAILURE" },
-		{ DSN_NOTIFY_DELAY, "DELAY" },
-	};
-	size_t i;
-	int first = 1;
-
-	if (smtp_check_addr(rcpt) == -1)
-		return -1;
-	if (buf_printf(b, "RCPT TO:<%s>", rcpt) == -1)
-		return -1;
-	if (notify == 0)
-		return 0;
-	if (notify & DSN_NOTIFY_NEVER)
-		return buf_addstr(b, " NOTIFY=NEVER");
-	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
-		if (!(notify & kw[i].bit))
-			continue;
-		if (buf_addstr(b, first ? " NOTIFY=" : ",") == -1 ||
-		    buf_addstr(b, kw[i].name) == -1)
-			return -1;
-		first = 0;
-	}
-	return 0;
-}
-
-int
-smtp_build_hello(struct buf *b, const char *verb, const char *name)
-{
-	if (!smtp_helo_valid(name))
-		return -1;
-	return buf_printf(b, "%s %s", verb, name);
-}
-
-int
-smtp_helo_valid(const char *s)
-{
-	size_t i, len = strlen(s), label = 0;
-
-	if (len == 0 || len > HELO_NAME_MAX)
-		return 0;
-	if (s[0] == '[') {
-		/* address literal: [1.2.3.4] or [IPv6:...] (RFC 5321 4.1.3) */
-		if (len < 3 || s[len - 1] != ']')
-			return 0;
-		i = ascii_strncasecmp(s + 1, "IPv6:", 5) == 0 ? 6 : 1;
-		for (; i < len - 1; i++)
-			if (!((s[i] >= '0' && s[i] <= '9') ||
-			    (s[i] >= 'a' && s[i] <= 'f') ||
-			    (s[i] >= 'A' && s[i] <= 'F') ||
-			    s[i] == '.' || s[i] == ':'))
-				return 0;
-		return 1;
-	}
-	for (i = 0; i <= len; i++) {
-		char ch = s[i];
-
-		if (ch == '.' || ch == '\0') {
-			if (label == 0 || label > 63 || s[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || (ch == '-' && label > 0)))
-			return 0;
-		label++;
-	}
-	return 1;
-}
-
-void
-smtp_helo_name(const char *domain, int fd, char *out, size_t size)
-{
-	struct addrinfo hints, *res = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	char host[HELO_NAME_MAX + 1], addr[INET6_ADDRSTRLEN];
-
-	if (domain != NULL && *domain != '\0') {
-		if (smtp_helo_valid(domain)) {
-			(void)strlcpy(out, domain, size);
-			return;
-		}
-		log_warnx("\"domain %s\" is not a valid EHLO name; using this "
-		    "host's name instead (fix \"domain\" in sendsmtp.conf)",
-		    domain);
-	}
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		if (strchr(host, '.') != NULL && smtp_helo_valid(host)) {
-			(void)strlcpy(out, host, size);
-			return;
-		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_flags = AI_CANONNAME;
-		hints.ai_socktype = SOCK_STREAM;
-		if (getaddrinfo(host, NULL, &hints, &res) == 0 &&
-		    res->ai_canonname != NULL &&
-		    strchr(res->ai_canonname, '.') != NULL &&
-		    smtp_helo_valid(res->ai_canonname)) {
-			(void)strlcpy(out, res->ai_canonname, size);
-			freeaddrinfo(res);
-			return;
-		}
-		if (res != NULL)
-			freeaddrinfo(res);
-	}
-	/* No FQDN: an address literal is what RFC 5321 4.1.4 suggests. */
-	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0) {
-		if (ss.ss_family == AF_INET && inet_ntop(AF_INET,
-		    &((struct sockaddr_in *)&ss)->sin_addr, addr,
-		    sizeof(addr)) != NULL) {
-			(void)snprintf(out, size, "[%s]", addr);
-			return;
-		}
-		if (ss.ss_family == AF_INET6 && inet_ntop(AF_INET6,
-		    &((struct sockaddr_in6 *)&ss)->sin6_addr, addr,
-		    sizeof(addr)) != NULL) {
-			(void)snprintf(out, size, "[IPv6:%s]", addr);
-			return;
-		}
-	}
-	(void)strlcpy(out, "localhost", size);
-}
-
 /* ============================================================ session */
 
 /* Trace and queue one command line (CRLF added here). */
@@ -421,13 +162,36 @@ smtp_command(struct smtp_session *s, const struct buf *line, struct diag *d)
 	return 0;
 }
 
-/* Read one complete reply; a malformed one breaks the session. */
-static int
-smtp_read_reply(struct smtp_session *s, struct reply *r, struct diag *d)
+/* Trace one reply line at -v: control bytes shown as '?'. */
+static void
+smtp_trace_reply(const char *line, size_t len, int redact)
 {
-	char show[REPLY_LINE_MAX];
+	char show[REPLY_LINE_MAX + 1];
+	size_t i, n;
+	unsigned char c;
+
+	if (redact) {
+		smtp_auth_redact(1, line, len, show, REPLY_LINE_MAX);
+		n = strlen(show);
+	} else {
+		n = len < REPLY_LINE_MAX ? len : REPLY_LINE_MAX;
+		memcpy(show, line, n);
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)show[i];
+		/* a TAB stays, but not in a redacted AUTH line */
+		if ((c < 0x20 && (c != '\t' || redact)) || c >= 0x7f)
+			show[i] = '?';
+	}
+	log_trace("<-", show, n);
+}
+
+int
+smtp_reply_read(struct smtp_session *s, struct reply *r, int redact,
+    struct diag *d)
+{
 	const char *line;
-	size_t len, i;
+	size_t len;
 	enum reply_status st;
 
 	reply_free(r);
@@ -436,24 +200,29 @@ smtp_read_reply(struct smtp_session *s, struct reply *r, struct diag *d)
 			s->broken = 1;
 			return -1;
 		}
-		if (log_is_verbose()) {
-			for (i = 0; i < len && i < sizeof(show); i++)
-				show[i] = ((unsigned char)line[i] < 0x20 &&
-				    line[i] != '\t') ||
-				    (unsigned char)line[i] >= 0x7f ? '?' :
-				    line[i];
-			log_trace("<-", show, i);
-		}
+		if (log_is_verbose())
+			smtp_trace_reply(line, len, redact);
 		st = reply_push(r, line, len);
 	} while (st == REPLY_MORE);
 	if (st == REPLY_ERROR) {
 		s->broken = 1;
-		(void)diag_temp(d, s->conn.stage, "%s port %d sent a "
-		    "malformed reply during %s (%s)", s->conn.host,
-		    s->conn.port, diag_stage_name(s->conn.stage), r->error);
-		return diag_advise(d, DC_PROTOCOL, NULL);
+		return 1;
 	}
 	return 0;
+}
+
+/* Read one complete reply; a malformed one breaks the session. */
+static int
+smtp_read_reply(struct smtp_session *s, struct reply *r, struct diag *d)
+{
+	int rc;
+
+	if ((rc = smtp_reply_read(s, r, 0, d)) != 1)
+		return rc;
+	(void)diag_temp(d, s->conn.stage, "%s port %d sent a malformed reply "
+	    "during %s (%s)", s->conn.host, s->conn.port,
+	    diag_stage_name(s->conn.stage), r->error);
+	return diag_advise(d, DC_PROTOCOL, NULL);
 }
 
 /*
@@ -761,9 +530,12 @@ smtp_start(struct smtp_session *s, struct diag *d)
 	rc = smtp_greet(s, d);
 	if (rc == 0)
 		rc = smtp_secure(s, d);
-	/* RFC 4954: AUTH after (TLS and) EHLO, before any MAIL. */
+	/* RFC 4954: AUTH after (TLS and) EHLO, before any MAIL; pipelined
+	 * with the first MAIL..DATA group when allowed (smtp_auth.h). */
+	s->auth_defer = s->pipeline_auth;
 	if (rc == 0 && s->auth != NULL)
 		rc = smtp_auth(s, s->auth, s->tls_active, d);
+	s->auth_defer = 0;
 	s->auth = NULL;
 	return rc;
 }
@@ -775,6 +547,7 @@ smtp_connect(struct smtp_session *s, const struct smtp_params *p,
 	memset(s, 0, sizeof(*s));
 	s->helo_cfg = p->helo;
 	s->auth = p->auth;
+	s->pipeline_auth = p->pipeline_auth;
 	smtp_tls_setup(s, p);
 	diag_clear(d);
 	if (conn_open(&s->conn, p->host, p->port, p->timeout, d) == -1) {
@@ -800,6 +573,7 @@ smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
 	memset(s, 0, sizeof(*s));
 	s->helo_cfg = p->helo;
 	s->auth = p->auth;
+	s->pipeline_auth = p->pipeline_auth;
 	smtp_tls_setup(s, p);
 	diag_clear(d);
 	conn_attach(&s->conn, fd, p->host, p->port, p->timeout);
@@ -813,6 +587,9 @@ smtp_close(struct smtp_session *s)
 		s->broken = 1;
 		smtp_held_settle(s);	/* fails it: no reply can come */
 	}
+	smtp_auth_drop(s);
+	if (s->conn.out.data != NULL)	/* it may hold an unsent AUTH */
+		explicit_bzero(s->conn.out.data, s->conn.out.cap);
 	conn_close(&s->conn);		/* ends the TLS session first */
 	s->tls = NULL;
 	tls_ctx_free(s->tls_ctx);	/* the session used it until now */
@@ -827,6 +604,12 @@ smtp_quit(struct smtp_session *s)
 	struct buf q;
 
 	smtp_settle(s);
+	if (s->auth_held != NULL) {
+		/* no message was sent: take the AUTH back, unsent */
+		smtp_auth_drop(s);
+		explicit_bzero(s->conn.out.data, s->conn.out.cap);
+		buf_reset(&s->conn.out);
+	}
 	if (!s->broken && s->conn.fd != -1) {
 		smtp_tls_save(s);
 		/* The message is already accepted: do not wait for 221. */
@@ -1065,8 +848,8 @@ smtp_txn_reply(struct smtp_session *s, struct smtp_txn *t,
 	case CMD_RSET:
 		break;		/* whatever it says, MAIL will tell */
 	case CMD_MAIL:
-		if (r->code / 100 == 2)
-			break;
+		if (r->code / 100 == 2 || t->auth_failed)
+			break;	/* after a refused AUTH, AUTH decides */
 		smtp_reply_diag(s, &d, STAGE_MAIL, r, NULL);
 		smtp_txn_fail(t, &d, r);
 		t->mail_failed = 1;
@@ -1087,6 +870,8 @@ smtp_txn_reply(struct smtp_session *s, struct smtp_txn *t,
 		smtp_txn_note(t, &d);
 		break;
 	case CMD_DATA:
+		if (t->auth_failed)
+			break;
 		s->need_rset = 1;
 		if (r->code == 354) {
 			t->data_go = 1;
@@ -1111,6 +896,8 @@ smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t)
 
 	if (t->npend == 0)
 		return 0;
+	if (s->auth_held != NULL)
+		t->auth_failed = 1;	/* until its 235 is read */
 	if (conn_flush(&s->conn, &d) == -1) {
 		s->broken = 1;
 		smtp_held_settle(s);
@@ -1119,6 +906,15 @@ smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t)
 	/* The previous message's dot went out before this group: its
 	 * reply comes first (cross-message pipelining). */
 	smtp_held_settle(s);
+	if (t->auth_failed) {
+		/* ... or the pipelined AUTH's, which decides the group */
+		explicit_bzero(s->conn.out.data, s->conn.out.cap);
+		if (smtp_auth_finish(s, &d) == -1) {
+			smtp_txn_fail(t, &d, NULL);
+			t->mail_failed = 1;
+		} else
+			t->auth_failed = 0;
+	}
 	reply_init(&r);
 	for (i = 0; i < t->npend; i++) {
 		conn_stage(&s->conn, t->pend[i].cmd == CMD_MAIL ? STAGE_MAIL :
@@ -1132,6 +928,12 @@ smtp_txn_sync(struct smtp_session *s, struct smtp_txn *t)
 	}
 	reply_free(&r);
 	t->npend = 0;
+	if (t->auth_failed) {
+		/* Refused AUTH: whatever MAIL..DATA got (a server may even
+		 * say 354), end the session before any data goes out. */
+		s->broken = 1;
+		conn_close(&s->conn);
+	}
 	return 0;
 fail:
 	t->npend = 0;

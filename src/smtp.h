@@ -12,7 +12,8 @@
  * greeting, or STARTTLS after the first EHLO followed by a second EHLO.
  * A later issue adds AUTH there too.
  * The pure pieces (command builders, the dot-stuffing filter, the EHLO
- * name choice) are public so unit tests and fuzzers can reach them.
+ * name choice; smtp_cmd.c) are public so unit tests and fuzzers can
+ * reach them.
  */
 #ifndef SENDSMTP_SMTP_H
 #define SENDSMTP_SMTP_H
@@ -30,6 +31,7 @@
 
 struct smtp_auth_params;		/* smtp_auth.h */
 struct smtp_txn;			/* smtp.c: one transaction */
+struct smtp_auth_held;			/* smtp_auth.c: pipelined AUTH */
 
 /* How the session is protected (style.md 22; config's enum tls_mode). */
 enum smtp_tls {
@@ -58,6 +60,11 @@ struct smtp_params {
 	 * connection to host:port (tlscache.h); NULL = no cache.  Ignored
 	 * with tls_chain (--check must see the certificate). */
 	const char	*tls_cache;
+	/* RFC 4954 4: AUTH PLAIN (or EXTERNAL) with its initial response
+	 * may be pipelined; with PIPELINING offered, smtp_open() leaves it
+	 * queued so it shares the first MAIL..DATA write (one round trip
+	 * less) and smtp_send() reads its reply first (smtp_auth_finish). */
+	int		 pipeline_auth;
 };
 
 struct smtp_session {
@@ -83,6 +90,9 @@ struct smtp_session {
 					 * every byte is encrypted.  AUTH must
 					 * check it (auth_plaintext). */
 	const char	*tls_cache;	/* params->tls_cache (not owned) */
+	int		 pipeline_auth;	/* params->pipeline_auth */
+	int		 auth_defer;	/* smtp_auth may leave AUTH queued */
+	struct smtp_auth_held *auth_held; /* that AUTH, reply unread */
 	int		 tls_resumed;	/* the cached session was resumed */
 	/* Cross-message pipelining (smtp_send_async): the transaction
 	 * whose final dot is queued or sent but whose reply is unread. */
@@ -234,6 +244,17 @@ int	 smtp_build_hello(struct buf *b, const char *verb, const char *name);
  * other byte as "+XX" (upper-case hex).
  */
 int	 smtp_xtext(struct buf *b, const char *s);
+
+/*
+ * For smtp_auth.c: read one complete reply of s into r, each line shown
+ * in the -v trace with control bytes as '?' (and through
+ * smtp_auth_redact() when redact is set).  Returns 0; -1 when the
+ * connection failed (d set); 1 when the reply is malformed (r->error
+ * says how, d is left for the caller to word).  Both failures set
+ * s->broken.
+ */
+int	 smtp_reply_read(struct smtp_session *s, struct reply *r, int redact,
+	    struct diag *d);
 
 /* ------------------------------------------------ dot-stuffing */
 

@@ -15,10 +15,17 @@
  *    and conn's output buffer after each flush (a line goes to conn in a
  *    single conn_queue() so no reallocation leaves a copy behind).
  *  - The -v transcript goes through smtp_auth_redact(): no response and
- *    no challenge payload is ever shown (style.md 21).  Replies are read
- *    here, not with smtp.c's reader, for that reason.
+ *    no challenge payload is ever shown (style.md 21): replies are read
+ *    with smtp_reply_read() in its redacting mode.
  *  - Every failure is TEMPFAIL: an AUTH problem is the administrator's
  *    to fix and mail must wait for it, never bounce.
+ *  - Pipelined AUTH (issue 7, RFC 4954 4: only a mechanism that sends
+ *    first and finishes in one step, PLAIN or EXTERNAL): the line waits
+ *    in conn's output buffer for the first MAIL..DATA group.  Room for
+ *    that group is reserved first (conn_reserve) so no reallocation
+ *    copies the line, and smtp.c wipes the buffer after the flush.  A
+ *    refused pipelined AUTH ends the session before any message data is
+ *    sent (smtp.c), so nothing goes out unauthenticated.
  */
 #include "compat.h"
 
@@ -51,6 +58,14 @@ struct smtp_auth_x {
 	char				*msg;	/* SASL_MSG_MAX + 1, wiped */
 	int				 oauth;	/* XOAUTH2 or OAUTHBEARER */
 	char				 oautherr[256]; /* OAuth error JSON */
+	int				 defer;	/* queue, do not flush */
+};
+
+/* An AUTH left queued for the first command group (smtp_auth_finish). */
+struct smtp_auth_held {
+	struct sasl_sess	*ss;
+	char			*user;
+	char			*mech;
 };
 
 static int	smtp_auth_pick(struct smtp_auth_x *x, struct diag *d);
@@ -184,6 +199,17 @@ smtp_auth_send(struct smtp_auth_x *x, const char *verb, const char *data,
 	log_trace("->", show, strlen(show));
 	x->line[n++] = '\r';
 	x->line[n++] = '\n';
+	if (x->defer) {
+		/* room for the line and the group that will follow it */
+		if (conn_reserve(c, n + PIPELINE_BYTES_MAX +
+		    2 * REPLY_LINE_MAX, d) == 0 && conn_queue(c, x->line, n,
+		    d) == 0)
+			rc = 0;
+		else
+			x->s->broken = 1;
+		explicit_bzero(x->line, AUTH_LINE_MAX + 1);
+		return rc;
+	}
 	if (conn_queue(c, x->line, n, d) == 0 && conn_flush(c, d) == 0)
 		rc = 0;
 	else
@@ -198,34 +224,12 @@ smtp_auth_send(struct smtp_auth_x *x, const char *verb, const char *data,
 static int
 smtp_auth_read(struct smtp_auth_x *x, struct reply *r, struct diag *d)
 {
-	struct smtp_session *s = x->s;
-	char show[REPLY_LINE_MAX];
-	const char *line;
-	size_t len, i;
-	enum reply_status st;
+	int rc;
 
-	reply_free(r);
-	do {
-		if (conn_read_line(&s->conn, &line, &len, d) == -1) {
-			s->broken = 1;
-			return -1;
-		}
-		if (log_is_verbose()) {
-			smtp_auth_redact(1, line, len, show, sizeof(show));
-			for (i = 0; show[i] != '\0'; i++)
-				if ((unsigned char)show[i] < 0x20 ||
-				    (unsigned char)show[i] >= 0x7f)
-					show[i] = '?';
-			log_trace("<-", show, i);
-		}
-		st = reply_push(r, line, len);
-	} while (st == REPLY_MORE);
-	if (st == REPLY_ERROR) {
-		s->broken = 1;
-		return diag_temp(d, STAGE_AUTH, "%s sent a malformed reply "
-		    "during AUTH (%s)", s->conn.host, r->error);
-	}
-	return 0;
+	if ((rc = smtp_reply_read(x->s, r, 1, d)) != 1)
+		return rc;
+	return diag_temp(d, STAGE_AUTH, "%s sent a malformed reply during "
+	    "AUTH (%s)", x->s->conn.host, r->error);
 }
 
 /* Send "*" (RFC 4954 4) and read the 501; d already says why. */
@@ -379,6 +383,56 @@ smtp_auth_refused(struct smtp_auth_x *x, const struct reply *r,
 	(void)diag_advise(d, r->code >= 400 ? DC_SMTP : DC_PROTOCOL, r->text);
 }
 
+int
+smtp_auth_finish(struct smtp_session *s, struct diag *d)
+{
+	struct smtp_auth_held *h = s->auth_held;
+	struct smtp_auth_params a;
+	struct smtp_auth_x x;
+	struct reply r;
+	int rc = -1;
+
+	if (h == NULL)
+		return 0;
+	s->auth_held = NULL;
+	memset(&a, 0, sizeof(a));
+	a.user = h->user;
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.a = &a;
+	x.ss = h->ss;
+	x.mech = h->mech;
+	conn_stage(&s->conn, STAGE_AUTH);
+	reply_init(&r);
+	if (smtp_auth_read(&x, &r, d) == 0) {
+		if (r.code == 235)
+			rc = sasl_sess_success(x.ss, d);
+		else
+			smtp_auth_refused(&x, &r, d);
+	}
+	if (rc == 0)
+		log_info("authenticated to %s as %s with %s (pipelined)",
+		    s->conn.host, h->user, h->mech);
+	reply_free(&r);
+	s->auth_held = h;
+	smtp_auth_drop(s);
+	return rc;
+}
+
+void
+smtp_auth_drop(struct smtp_session *s)
+{
+	struct smtp_auth_held *h = s->auth_held;
+
+	if (h == NULL)
+		return;
+	s->auth_held = NULL;
+	sasl_sess_free(h->ss);
+	freezero_str(h->user);
+	free(h->mech);
+	free(h);
+}
+
 /* Choose the mechanism (d set when there is none). */
 static int
 smtp_auth_pick(struct smtp_auth_x *x, struct diag *d)
@@ -458,8 +512,19 @@ smtp_auth(struct smtp_session *s, const struct smtp_auth_params *a,
 		pendlen = irlen;
 		has_ir = 0;
 	}
+	x.defer = s->auth_defer && s->caps.pipelining && has_ir &&
+	    (strcmp(x.mech, "PLAIN") == 0 || strcmp(x.mech, "EXTERNAL") == 0);
 	if (smtp_auth_send(&x, verb, ir, irlen, has_ir, d) == -1)
 		goto out;
+	if (x.defer) {
+		s->auth_held = xcalloc(1, sizeof(*s->auth_held));
+		s->auth_held->ss = x.ss;
+		s->auth_held->user = xstrdup(user);
+		s->auth_held->mech = xstrdup(x.mech);
+		x.ss = NULL;
+		rc = 0;
+		goto out;
+	}
 	rc = smtp_auth_loop(&x, pending, pendlen, d);
 	if (rc == 0)
 		log_info("authenticated to %s as %s with %s", s->conn.host,

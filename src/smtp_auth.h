@@ -55,6 +55,20 @@ int	 smtp_auth_from_config(struct smtp_auth_params *a,
 int	 smtp_auth(struct smtp_session *s, const struct smtp_auth_params *a,
 	    int encrypted, struct diag *d);
 
+/*
+ * Pipelined AUTH (RFC 4954 4): when s->auth_defer is set (smtp_open with
+ * smtp_params.pipeline_auth), the server offers PIPELINING and the
+ * mechanism is PLAIN or EXTERNAL with its initial response on the AUTH
+ * line, smtp_auth() queues that line without sending it or reading the
+ * reply, keeps the exchange in s->auth_held and returns 0.  The first
+ * command group then carries it (smtp.c); smtp_auth_finish() reads its
+ * reply, which comes first: 0 on 235 (logged as smtp_auth() does), or -1
+ * with d set exactly as smtp_auth() would have.  Nothing held: 0.
+ * smtp_auth_drop() forgets a held exchange (the connection is closing).
+ */
+int	 smtp_auth_finish(struct smtp_session *s, struct diag *d);
+void	 smtp_auth_drop(struct smtp_session *s);
+
 /* ------------------------------------------------ pure (unit tests) */
 
 /* Mechanisms "auth on" may pick, strongest first. */

@@ -129,8 +129,9 @@ smtpd_notify(const char *s, size_t n, unsigned *bits)
 }
 
 /*
- * The path at s: "<...>" (quotes and quoted pairs honoured) or, leniently,
- * a word up to the first space.  *used gets the octets consumed.
+ * The path at s: "<...>" (quotes, quoted pairs and domain literals
+ * honoured: RFC 5321 allows '>' in "[tag:...]") or, leniently, a word up
+ * to the first space.  *used gets the octets consumed.
  */
 static int
 smtpd_path(const char *s, size_t len, size_t *used, struct smtpd_cmd *c,
@@ -139,15 +140,19 @@ smtpd_path(const char *s, size_t len, size_t *used, struct smtpd_cmd *c,
 	struct diag d;
 	char *text, *spec;
 	size_t i = 0;
-	int quoted = 0;
+	int quoted = 0, literal = 0;
 
 	if (len > 0 && s[0] == '<') {
 		for (i = 1; i < len; i++) {
 			if (quoted && s[i] == '\\' && i + 1 < len)
 				i++;
-			else if (s[i] == '"')
+			else if (s[i] == '"' && !literal)
 				quoted = !quoted;
-			else if (s[i] == '>' && !quoted)
+			else if (s[i] == '[' && !quoted)
+				literal = 1;
+			else if (s[i] == ']' && !quoted)
+				literal = 0;
+			else if (s[i] == '>' && !quoted && !literal)
 				break;
 		}
 		if (i == len)

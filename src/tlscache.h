@@ -52,8 +52,9 @@ void	 tlscache_policy(const struct tls_config *tc, int mode,
 /*
  * File name (no directory) of host:port's entry into out (size bytes):
  * the host in lower case with every byte other than [a-z0-9.-] as '_'
- * (cut to 200 bytes; a leading '.' too), '_', the port.  Two hosts may share a name: the entry also
- * records host and port and must match both.  Returns 0, or -1 when out
+ * (cut to 200 bytes; a leading '.' too), '_', the port.  Two hosts may
+ * share a name: the entry also records host and port and must match
+ * both.  Returns 0, or -1 when out
  * is too small or host is empty.
  */
 int	 tlscache_name(const char *host, int port, char *out, size_t size);

@@ -50,24 +50,16 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import ssl
 import sys
 import time
 
-from aiosmtpd.smtp import SMTP, MISSING
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from srvlib import add_listen_args, atomic_write, serve  # noqa: E402
+from aiosmtpd.smtp import SMTP, MISSING  # noqa: E402
 
 COUNTER = {"conn": 0, "msg": 0}
-
-
-def atomic_write(path, data):
-    tmp = path + ".tmp"
-    mode = "wb" if isinstance(data, (bytes, bytearray)) else "w"
-    with open(tmp, mode) as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(tmp, path)
 
 
 def parse_params(text):
@@ -323,10 +315,7 @@ class Recorder:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--port-file")
-    ap.add_argument("--pid-file")
+    add_listen_args(ap)
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--hostname", default="capture.test")
     ap.add_argument("--size", type=int, default=50 * 1024 * 1024)
@@ -386,22 +375,7 @@ def main():
         loop.create_server(factory, opts.host, opts.port,
                            reuse_address=True,
                            ssl=tls_ctx if opts.smtps else None))
-    port = server.sockets[0].getsockname()[1]
-    if opts.pid_file:
-        atomic_write(opts.pid_file, "%d\n" % os.getpid())
-    if opts.port_file:
-        atomic_write(opts.port_file, "%d\n" % port)
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    loop.run_until_complete(stop.wait())
-    server.close()
-    loop.run_until_complete(server.wait_closed())
-    if opts.pid_file:
-        try:
-            os.unlink(opts.pid_file)
-        except OSError:
-            pass
+    serve(loop, server, opts, wait_closed=True)
     loop.close()
     return 0
 

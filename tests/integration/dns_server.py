@@ -16,9 +16,14 @@ Usage: dns_server.py --port 53 [--addr 127.0.0.1] --txt NAME=TEXT ...
 """
 
 import argparse
+import os
 import socket
 import struct
 import sys
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from srvlib import atomic_write  # noqa: E402
 
 
 def parse_name(pkt, off):
@@ -86,8 +91,7 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((a.addr, a.port))
     if a.port_file:
-        with open(a.port_file, "w") as f:
-            f.write("%d\n" % sock.getsockname()[1])
+        atomic_write(a.port_file, "%d\n" % sock.getsockname()[1])
     log = open(a.log, "a") if a.log else sys.stderr
     while True:
         pkt, peer = sock.recvfrom(4096)

@@ -39,9 +39,12 @@ import copy
 import json
 import os
 import re
-import signal
 import sys
 import time
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from srvlib import add_listen_args, atomic_write, serve_streams  # noqa: E402
 
 EXTENSIONS = ["PIPELINING", "SIZE 10485760", "8BITMIME",
               "ENHANCEDSTATUSCODES", "DSN", "SMTPUTF8"]
@@ -122,14 +125,6 @@ def scenario(name):
     raise SystemExit("fault_server: unknown scenario %r (known: %s, "
                      "stall_<stage>, close_<stage>)"
                      % (name, ", ".join(sorted(SCENARIOS))))
-
-
-def atomic_write(path, data):
-    tmp = path + ".tmp"
-    mode = "wb" if isinstance(data, (bytes, bytearray)) else "w"
-    with open(tmp, mode) as f:
-        f.write(data)
-    os.rename(tmp, path)
 
 
 def pick(action, conn_no):
@@ -429,10 +424,7 @@ def build_spec(opts):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--port-file")
-    ap.add_argument("--pid-file")
+    add_listen_args(ap)
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--scenario", default="ok")
     ap.add_argument("--script")
@@ -449,30 +441,10 @@ def main():
     atomic_write(os.path.join(opts.outdir, "spec.json"),
                  json.dumps(spec, indent=1))
 
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-
     async def handle(reader, writer):
         await Conn(spec, opts, reader, writer).run()
 
-    server = loop.run_until_complete(
-        asyncio.start_server(handle, opts.host, opts.port,
-                             reuse_address=True))
-    port = server.sockets[0].getsockname()[1]
-    if opts.pid_file:
-        atomic_write(opts.pid_file, "%d\n" % os.getpid())
-    if opts.port_file:
-        atomic_write(opts.port_file, "%d\n" % port)
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    loop.run_until_complete(stop.wait())
-    server.close()
-    if opts.pid_file:
-        try:
-            os.unlink(opts.pid_file)
-        except OSError:
-            pass
+    serve_streams(opts, handle)
     return 0
 
 

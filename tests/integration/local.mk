@@ -27,6 +27,7 @@ EXTRA_DIST += tests/integration/local.mk \
 	tests/integration/postfix.sh \
 	tests/integration/capture_server.py \
 	tests/integration/fault_server.py \
+	tests/integration/srvlib.py \
 	tests/integration/smtpcheck.py \
 	tests/integration/queue_lib.sh \
 	tests/integration/rcptlimit_server.py \
@@ -79,7 +80,9 @@ INTEGRATION_TESTS += \
 	tests/integration/t_manlint.sh
 # Speed (issue 7): TLS session resumption across invocations (the cache
 # in the spool), queue runs pipelined across messages and shared among
-# parallel sessions.  The benchmarks themselves are "make bench".
+# parallel sessions, AUTH PLAIN pipelined with the first MAIL.  The
+# benchmarks themselves are "make bench".
 INTEGRATION_TESTS += \
 	tests/integration/t_tls_resume.sh \
-	tests/integration/t_queue_pipeline.sh
+	tests/integration/t_queue_pipeline.sh \
+	tests/integration/t_auth_pipeline.sh

@@ -22,14 +22,17 @@ NNNN.eml in capture_server.py's format (smtpcheck.py reads them).
 """
 
 import argparse
-import asyncio
 import base64
 import binascii
 import json
 import os
 import re
-import signal
+import sys
 import time
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from srvlib import add_listen_args, atomic_write, serve_streams  # noqa: E402
 
 COUNTER = {"conn": 0, "msg": 0}
 XOAUTH2_RE = re.compile(rb"\Auser=([^\x01]+)\x01auth=Bearer ([^\x01]+)"
@@ -44,13 +47,6 @@ ERR_JSON = {
                     "https://oauth.test/.well-known/openid-configuration"},
 }
 ERR_ANSWER = {"XOAUTH2": b"", "OAUTHBEARER": b"\x01"}
-
-
-def atomic_write(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "wb" if isinstance(data, bytes) else "w") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def b64decode_strict(s):
@@ -213,35 +209,17 @@ class Conn:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--port-file")
-    ap.add_argument("--pid-file")
+    add_listen_args(ap)
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--token", required=True)
     ap.add_argument("--mechs", default="XOAUTH2 OAUTHBEARER")
     opts = ap.parse_args()
     os.makedirs(opts.outdir, exist_ok=True)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-
     async def handle(reader, writer):
         await Conn(opts, reader, writer).run()
 
-    server = loop.run_until_complete(
-        asyncio.start_server(handle, opts.host, opts.port,
-                             reuse_address=True))
-    port = server.sockets[0].getsockname()[1]
-    if opts.pid_file:
-        atomic_write(opts.pid_file, "%d\n" % os.getpid())
-    if opts.port_file:
-        atomic_write(opts.port_file, "%d\n" % port)
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    loop.run_until_complete(stop.wait())
-    server.close()
+    serve_streams(opts, handle)
     return 0
 
 

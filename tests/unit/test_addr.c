@@ -141,6 +141,10 @@ static const struct {
 	{ "a@[1.2\\]]", "domain literal" },
 	{ "a@[1.2\\\t3]", "domain literal" },
 	{ "a@[1.2\xc3\xa9]", "domain literal" },
+	/* fuzz_hdrfix (issue 8): an error after a good element leaked the
+	 * entry array of a list that was empty before the call */
+	{ "J\xc3\xb6rg ,j\xc3\xb6rg>", "'>' without '<'" },
+	{ "root, a b", "words where" },
 };
 
 /* Join the specs (or names) of l with '|'. */
@@ -211,6 +215,9 @@ START_TEST(rejects_bad_lists)
 	ck_assert_msg(strchr(d.text, '\r') == NULL &&
 	    strchr(d.text, '\n') == NULL, "case %d: diag has a line break", i);
 	ck_assert_uint_eq(l.n, 0);
+	/* "as it was": no array left that only addr_list_free releases */
+	ck_assert_msg(l.v == NULL && l.cap == 0, "case %d: got an array of "
+	    "%zu entries, want none", i, l.cap);
 	addr_list_free(&l);
 }
 END_TEST

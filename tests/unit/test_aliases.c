@@ -280,6 +280,9 @@ START_TEST(unparsable_fields_kept)
 	static const char *const bad[] = {
 		"To: <root\r\n", "To: a b c\r\n", "To root\r\n",
 		"To: \"unterminated\r\n",
+		/* fuzz_hdrfix (issue 8): leaked when an address came first */
+		"From: J\xc3\xb6rg ,j\xc3\xb6rg>\r\n",
+		"To: root, <unterminated\r\n",
 	};
 	static const char nul[] = "To: ro\0ot\r\n";
 	struct alias_ctx nodom = { "", own };

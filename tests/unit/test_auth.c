@@ -3,21 +3,18 @@
  * bytes), base64, the mechanism choice, the -v redaction, the password
  * sources (password_file policy, passwordeval success and failures), and
  * whole AUTH exchanges through smtp_open_fd() against a scripted server
- * thread on a socketpair (PLAIN with an initial response, LOGIN's 334
- * loop, 535, a malformed challenge, a premature 235 for SCRAM, AUTH not
- * offered, plaintext refused).
+ * thread on a socketpair (scripted_server.c): PLAIN with an initial
+ * response, LOGIN's 334 loop, 535, a malformed challenge, a premature
+ * 235 for SCRAM, AUTH not offered, plaintext refused.
  */
 #include "compat.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,28 +30,7 @@
 #include "smtp_auth.h"
 #include "util.h"
 
-/* Printable form of bytes for "got X, want Y" messages. */
-static const char *
-esc(const char *p, size_t n, char *out, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			out[o++] = (char)c;
-			continue;
-		}
-		out[o++] = '\\';
-		out[o++] = 'x';
-		out[o++] = hex[c >> 4];
-		out[o++] = hex[c & 15];
-	}
-	out[o] = '\0';
-	return out;
-}
+#include "scripted_server.h"
 
 /* ------------------------------------------------------ OAuth payloads */
 
@@ -105,8 +81,8 @@ START_TEST(test_oauth_payload)
 	ck_assert_msg(rc == 0 && len == oauth_cases[_i].wantlen &&
 	    memcmp(out, oauth_cases[_i].want, len) == 0,
 	    "case %d: got rc %d \"%s\", want \"%s\"", _i, rc,
-	    esc(out, rc == 0 ? len : 0, e1, sizeof(e1)),
-	    esc(oauth_cases[_i].want, oauth_cases[_i].wantlen, e2,
+	    script_esc(out, rc == 0 ? len : 0, e1, sizeof(e1)),
+	    script_esc(oauth_cases[_i].want, oauth_cases[_i].wantlen, e2,
 	    sizeof(e2)));
 }
 END_TEST
@@ -163,7 +139,7 @@ START_TEST(test_b64_roundtrip)
 	ck_assert_msg(n == b64_cases[_i].rawlen &&
 	    memcmp(dec, b64_cases[_i].raw, n) == 0 && dec[n] == '\0',
 	    "decode case %d: got \"%s\", want \"%s\"", _i,
-	    esc(dec, n, e1, sizeof(e1)), esc(b64_cases[_i].raw,
+	    script_esc(dec, n, e1, sizeof(e1)), script_esc(b64_cases[_i].raw,
 	    b64_cases[_i].rawlen, e2, sizeof(e2)));
 }
 END_TEST
@@ -541,100 +517,32 @@ END_TEST
 
 /* ------------------------------------------------- scripted exchanges */
 
-struct step {
-	const char	*expect;	/* one write from the client, or NULL */
-	const char	*send;		/* then send this, or NULL */
-};
-
-struct server {
-	int			 fd;
-	const struct step	*steps;
-	size_t			 nsteps;
-	pthread_t		 th;
-	char			 fail[1024];
-	char			 tail[1024];	/* after the script */
-};
-
-static ssize_t
-server_read(int fd, char *p, size_t n)
-{
-	struct pollfd pfd = { fd, POLLIN, 0 };
-
-	if (poll(&pfd, 1, 5000) != 1)
-		return -1;
-	return read(fd, p, n);
-}
-
-static void *
-server_run(void *arg)
-{
-	struct server *sv = arg;
-	char got[4096], e1[512];
-	size_t i, len = 0;
-	ssize_t n;
-
-	for (i = 0; i < sv->nsteps; i++) {
-		if (sv->steps[i].expect != NULL) {
-			n = server_read(sv->fd, got, sizeof(got));
-			len = n > 0 ? (size_t)n : 0;
-			if (len != strlen(sv->steps[i].expect) ||
-			    memcmp(got, sv->steps[i].expect, len) != 0) {
-				(void)snprintf(sv->fail, sizeof(sv->fail),
-				    "step %zu: got \"%s\", want \"%s\"", i,
-				    esc(got, len, e1, sizeof(e1)),
-				    sv->steps[i].expect);
-				break;
-			}
-		}
-		if (sv->steps[i].send != NULL && write(sv->fd,
-		    sv->steps[i].send, strlen(sv->steps[i].send)) < 0)
-			break;
-	}
-	len = 0;
-	while (len < sizeof(sv->tail) - 1) {
-		n = server_read(sv->fd, sv->tail + len,
-		    sizeof(sv->tail) - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	sv->tail[len] = '\0';
-	(void)close(sv->fd);
-	return NULL;
-}
-
 /*
  * Run smtp_open_fd with AUTH a (password "pw" for user alice unless the
  * caller set a source) over plaintext against steps; returns its result.
  */
 static int
-exchange(const struct step *steps, size_t n, struct smtp_auth_params *a,
-    struct diag *d, char *tail, size_t tailsize)
+exchange(const struct script_step *steps, size_t n,
+    struct smtp_auth_params *a, struct diag *d, char *tail, size_t tailsize)
 {
 	struct smtp_session s;
 	struct smtp_params p;
-	struct server sv;
-	int sp[2], rc;
+	struct script_server sv;
+	int fd, rc;
 
-	memset(&sv, 0, sizeof(sv));
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	sv.fd = sp[1];
-	sv.steps = steps;
-	sv.nsteps = n;
-	ck_assert_int_eq(pthread_create(&sv.th, NULL, server_run, &sv), 0);
+	fd = script_start(&sv, steps, n);
 	memset(&p, 0, sizeof(p));
 	p.host = "smtp.example.com";
 	p.port = 587;
 	p.timeout = 5;
 	p.helo = "client.test";
 	p.auth = a;
-	rc = smtp_open_fd(&s, sp[0], &p, d);
+	rc = smtp_open_fd(&s, fd, &p, d);
 	if (rc == 0)
 		smtp_quit(&s);
 	else
 		smtp_close(&s);
-	ck_assert_int_eq(pthread_join(sv.th, NULL), 0);
-	ck_assert_msg(sv.fail[0] == '\0', "server: %s", sv.fail);
+	script_wait(&sv, NULL);
 	(void)strlcpy(tail, sv.tail, tailsize);
 	return rc;
 }
@@ -652,71 +560,197 @@ auth_params(struct smtp_auth_params *a, const char *mech)
 #define GREET	"220 smtp.example.com ESMTP\r\n"
 #define EHLO	"EHLO client.test\r\n"
 #define CAPS(m)	"250-smtp.example.com\r\n250-AUTH " m "\r\n250 8BITMIME\r\n"
+#define STEPS(a)	(a), SCRIPT_NSTEPS(a)
 
-START_TEST(test_exchange_plain)
+static const struct script_step ex_plain[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("LOGIN PLAIN"), SCRIPT_NONE },
+	{ "AUTH PLAIN AGFsaWNlAHB3\r\n", "235 2.7.0 OK\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step ex_login[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("LOGIN"), SCRIPT_NONE },
+	{ "AUTH LOGIN\r\n", "334 VXNlcm5hbWU6\r\n", SCRIPT_NONE },
+	{ "YWxpY2U=\r\n", "334 UGFzc3dvcmQ6\r\n", SCRIPT_NONE },
+	{ "cHc=\r\n", "235 2.7.0 OK\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step ex_535[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("PLAIN"), SCRIPT_NONE },
+	{ "AUTH PLAIN AGFsaWNlAHB3\r\n",
+	  "535 5.7.8 Authentication credentials invalid\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step ex_bad_challenge[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("LOGIN"), SCRIPT_NONE },
+	{ "AUTH LOGIN\r\n", "334 not*base64\r\n", SCRIPT_NONE },
+	{ "*\r\n", "501 5.7.0 cancelled\r\n", SCRIPT_NONE },
+};
+
+/*
+ * 235 right after SCRAM's client-first: the server proved nothing.  The
+ * client-first message has a random nonce: the 235 goes out unasked and
+ * the AUTH line lands in the tail.
+ */
+static const struct script_step ex_scram_early_235[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("SCRAM-SHA-256"), SCRIPT_NONE },
+	{ NULL, "235 2.7.0 OK\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step ex_no_auth[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, "250-smtp.example.com\r\n250 8BITMIME\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step ex_plain_login_offered[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("PLAIN LOGIN"), SCRIPT_NONE },
+};
+
+static const struct script_step ex_plain_offered[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("PLAIN"), SCRIPT_NONE },
+};
+
+static const struct script_step ex_oauth_error[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS("OAUTHBEARER"), SCRIPT_NONE },
+	{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFhdXRoPUJlYXJlciBwdwEB\r\n",
+	  "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n", SCRIPT_NONE },
+	{ "AQ==\r\n", "535 5.7.8 bad token\r\n", SCRIPT_NONE },
+};
+
+/*
+ * Whole exchanges: every failure is a TEMPFAIL (a credentials problem is
+ * fixed by a person, then the queue retries); the tail is what the
+ * client sent after the script.
+ */
+static const struct {
+	const char		*name;
+	const struct script_step *steps;
+	size_t			 nsteps;
+	const char		*mech;		/* or NULL: choose */
+	int			 plaintext_ok;
+	const char		*eval;		/* passwordeval instead of pw */
+	int			 rc;
+	const char		*tail;		/* exact, or NULL */
+	const char		*tail_prefix;	/* or NULL */
+	const char		*prefix;	/* d.text begins so, or NULL */
+	const char		*words[2];	/* in d.text */
+	const char		*absent[2];	/* never in d.text */
+	const char		*cat_id;	/* or NULL */
+	enum smtp_stage		 stage;		/* of a failure */
+	int			 code;		/* d.smtp_code of a failure */
+} exchange_cases[] = {
+	{ "plain", STEPS(ex_plain), NULL, 1, NULL, 0, "QUIT\r\n", NULL,
+	  NULL, { NULL, NULL }, { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	/* LOGIN's 334 loop */
+	{ "login", STEPS(ex_login), NULL, 1, NULL, 0, "QUIT\r\n", NULL,
+	  NULL, { NULL, NULL }, { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	/* the text explains, and never carries the credentials */
+	{ "535", STEPS(ex_535), "PLAIN", 1, NULL, -1, NULL, NULL,
+	  "535 5.7.8 from smtp.example.com: the server rejected the "
+	  "credentials of user alice",
+	  { "If the account uses two-factor authentication, use an app "
+	    "password or OAuth2", NULL },
+	  { "AGFsaWNlAHB3", "pw" }, "smtp-535",
+	  STAGE_AUTH, 535 },
+	{ "bad_challenge", STEPS(ex_bad_challenge), NULL, 1, NULL, -1, NULL,
+	  NULL, NULL, { "malformed challenge", NULL }, { NULL, NULL },
+	  NULL, STAGE_AUTH, 0 },
+	{ "scram_early_235", STEPS(ex_scram_early_235), NULL, 1, NULL, -1,
+	  NULL, "AUTH SCRAM-SHA-256 ", NULL, { "did not prove", NULL },
+	  { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	/* nothing is sent after EHLO */
+	{ "not_offered", STEPS(ex_no_auth), NULL, 1, NULL, -1, "", NULL,
+	  NULL, { "does not offer AUTH", NULL }, { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	{ "mech_not_offered", STEPS(ex_plain_login_offered), "CRAM-MD5", 1,
+	  NULL, -1, "", NULL, NULL,
+	  { "does not offer AUTH CRAM-MD5 (it offers: PLAIN LOGIN)", NULL },
+	  { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	{ "plaintext_refused", STEPS(ex_plain_offered), NULL, 0, NULL, -1,
+	  "", NULL, NULL, { "unencrypted", "auth_plaintext on" },
+	  { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	/* no AUTH without a secret */
+	{ "secret_failure", STEPS(ex_plain_offered), NULL, 1, "exit 4", -1,
+	  "", NULL, NULL, { "exit status 4", NULL }, { NULL, NULL }, NULL,
+	  STAGE_AUTH, 0 },
+	{ "oauth_error", STEPS(ex_oauth_error), "OAUTHBEARER", 1, NULL, -1,
+	  NULL, NULL, NULL,
+	  { "rejected the OAuth2 access token of user alice (OAUTHBEARER: "
+	    "{\"status\":\"invalid_token\"})", NULL }, { NULL, NULL }, NULL,
+	  STAGE_AUTH, 535 },
+};
+
+/* d.text of exchange case i: its prefix, words, absences, catalogue id. */
+static void
+check_exchange_text(size_t i, const struct diag *d)
 {
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("LOGIN PLAIN") },
-		{ "AUTH PLAIN AGFsaWNlAHB3\r\n", "235 2.7.0 OK\r\n" },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
+	const char *pre = exchange_cases[i].prefix;
+	size_t k;
 
-	auth_params(&a, NULL);
-	ck_assert_msg(exchange(st, 3, &a, &d, tail, sizeof(tail)) == 0,
-	    "got -1: %s", d.text);
-	ck_assert_str_eq(tail, "QUIT\r\n");
+	if (pre != NULL)
+		ck_assert_msg(strncmp(d->text, pre, strlen(pre)) == 0,
+		    "%s: got \"%s\", want it to begin \"%s\"",
+		    exchange_cases[i].name, d->text, pre);
+	for (k = 0; k < 2; k++) {
+		if (exchange_cases[i].words[k] != NULL)
+			ck_assert_msg(strstr(d->text,
+			    exchange_cases[i].words[k]) != NULL, "%s: \"%s\" "
+			    "does not say \"%s\"", exchange_cases[i].name,
+			    d->text, exchange_cases[i].words[k]);
+		if (exchange_cases[i].absent[k] != NULL)
+			ck_assert_msg(strstr(d->text,
+			    exchange_cases[i].absent[k]) == NULL, "%s: \"%s\" "
+			    "says \"%s\"", exchange_cases[i].name, d->text,
+			    exchange_cases[i].absent[k]);
+	}
+	if (exchange_cases[i].cat_id != NULL)
+		ck_assert_str_eq(d->cat_id, exchange_cases[i].cat_id);
 }
-END_TEST
 
-START_TEST(test_exchange_login)
+START_TEST(test_exchange)
 {
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("LOGIN") },
-		{ "AUTH LOGIN\r\n", "334 VXNlcm5hbWU6\r\n" },
-		{ "YWxpY2U=\r\n", "334 UGFzc3dvcmQ6\r\n" },
-		{ "cHc=\r\n", "235 2.7.0 OK\r\n" },
-	};
+	const size_t i = (size_t)_i;
+	const char *tp = exchange_cases[i].tail_prefix;
 	struct smtp_auth_params a;
 	struct diag d;
 	char tail[256];
+	int rc;
 
-	auth_params(&a, NULL);
-	ck_assert_msg(exchange(st, 5, &a, &d, tail, sizeof(tail)) == 0,
-	    "got -1: %s", d.text);
-	ck_assert_str_eq(tail, "QUIT\r\n");
-}
-END_TEST
-
-START_TEST(test_exchange_535)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("PLAIN") },
-		{ "AUTH PLAIN AGFsaWNlAHB3\r\n",
-		    "535 5.7.8 Authentication credentials invalid\r\n" },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, "PLAIN");
-	ck_assert_int_eq(exchange(st, 3, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_AUTH);
-	ck_assert_int_eq(d.smtp_code, 535);
-	ck_assert_msg(strncmp(d.text, "535 5.7.8 from smtp.example.com: the "
-	    "server rejected the credentials of user alice", 76) == 0 &&
-	    strstr(d.text, "If the account uses two-factor authentication, "
-	    "use an app password or OAuth2") != NULL &&
-	    strcmp(d.cat_id, "smtp-535") == 0, "got \"%s\"", d.text);
-	ck_assert(strstr(d.text, "pw") == NULL ||
-	    strstr(d.text, "app password") != NULL);
-	ck_assert(strstr(d.text, "AGFsaWNlAHB3") == NULL);
+	auth_params(&a, exchange_cases[i].mech);
+	a.plaintext_ok = exchange_cases[i].plaintext_ok;
+	if (exchange_cases[i].eval != NULL) {
+		a.secret.password = NULL;
+		a.secret.eval = exchange_cases[i].eval;
+	}
+	rc = exchange(exchange_cases[i].steps, exchange_cases[i].nsteps, &a,
+	    &d, tail, sizeof(tail));
+	ck_assert_msg(rc == exchange_cases[i].rc, "%s: got %d, want %d (%s)",
+	    exchange_cases[i].name, rc, exchange_cases[i].rc, d.text);
+	if (rc == -1) {
+		ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
+		ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
+		ck_assert_int_eq(d.stage, exchange_cases[i].stage);
+		ck_assert_int_eq(d.smtp_code, exchange_cases[i].code);
+	}
+	if (exchange_cases[i].tail != NULL)
+		ck_assert_str_eq(tail, exchange_cases[i].tail);
+	if (tp != NULL)
+		ck_assert_msg(strncmp(tail, tp, strlen(tp)) == 0, "%s: got "
+		    "\"%s\", want it to begin \"%s\"", exchange_cases[i].name,
+		    tail, tp);
+	check_exchange_text(i, &d);
 }
 END_TEST
 
@@ -736,153 +770,23 @@ static const struct {
 
 START_TEST(test_exchange_refusals)
 {
-	struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("PLAIN") },
-		{ "AUTH PLAIN AGFsaWNlAHB3\r\n", refusal_cases[_i].reply },
+	const struct script_step st[] = {
+		{ NULL, GREET, SCRIPT_NONE },
+		{ EHLO, CAPS("PLAIN"), SCRIPT_NONE },
+		{ "AUTH PLAIN AGFsaWNlAHB3\r\n", refusal_cases[_i].reply,
+		  SCRIPT_NONE },
 	};
 	struct smtp_auth_params a;
 	struct diag d;
 	char tail[256];
 
 	auth_params(&a, NULL);
-	ck_assert_int_eq(exchange(st, 3, &a, &d, tail, sizeof(tail)), -1);
+	ck_assert_int_eq(exchange(STEPS(st), &a, &d, tail, sizeof(tail)),
+	    -1);
 	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
 	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
 	ck_assert_msg(strstr(d.text, refusal_cases[_i].words) != NULL,
 	    "\"%s\" does not say \"%s\"", d.text, refusal_cases[_i].words);
-}
-END_TEST
-
-START_TEST(test_exchange_bad_challenge)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("LOGIN") },
-		{ "AUTH LOGIN\r\n", "334 not*base64\r\n" },
-		{ "*\r\n", "501 5.7.0 cancelled\r\n" },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, NULL);
-	ck_assert_int_eq(exchange(st, 4, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "malformed challenge") != NULL, "%s",
-	    d.text);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-}
-END_TEST
-
-START_TEST(test_exchange_scram_early_235)
-{
-	/* 235 right after SCRAM's client-first: the server proved nothing. */
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("SCRAM-SHA-256") },
-		{ NULL, NULL },
-	};
-	struct step s2[3];
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	memcpy(s2, st, sizeof(st));
-	auth_params(&a, NULL);
-	/* The client-first message has a random nonce: match any write. */
-	s2[2].expect = NULL;
-	s2[2].send = "235 2.7.0 OK\r\n";
-	ck_assert_int_eq(exchange(s2, 3, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "did not prove") != NULL, "%s", d.text);
-	ck_assert_msg(strncmp(tail, "AUTH SCRAM-SHA-256 ", 19) == 0,
-	    "got \"%s\"", tail);
-}
-END_TEST
-
-START_TEST(test_exchange_not_offered)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, "250-smtp.example.com\r\n250 8BITMIME\r\n" },
-	};
-	static const struct step st2[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("PLAIN LOGIN") },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, NULL);
-	ck_assert_int_eq(exchange(st, 2, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "does not offer AUTH") != NULL, "%s",
-	    d.text);
-	ck_assert_str_eq(tail, "");	/* nothing sent after EHLO */
-	auth_params(&a, "CRAM-MD5");
-	ck_assert_int_eq(exchange(st2, 2, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "does not offer AUTH CRAM-MD5 (it "
-	    "offers: PLAIN LOGIN)") != NULL, "%s", d.text);
-	ck_assert_str_eq(tail, "");
-}
-END_TEST
-
-START_TEST(test_exchange_plaintext_refused)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("PLAIN") },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, NULL);
-	a.plaintext_ok = 0;
-	ck_assert_int_eq(exchange(st, 2, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "unencrypted") != NULL &&
-	    strstr(d.text, "auth_plaintext on") != NULL, "%s", d.text);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_str_eq(tail, "");
-}
-END_TEST
-
-START_TEST(test_exchange_secret_failure)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("PLAIN") },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, NULL);
-	a.secret.password = NULL;
-	a.secret.eval = "exit 4";
-	ck_assert_int_eq(exchange(st, 2, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "exit status 4") != NULL, "%s", d.text);
-	ck_assert_str_eq(tail, "");	/* no AUTH without a secret */
-}
-END_TEST
-
-START_TEST(test_exchange_oauth_error)
-{
-	static const struct step st[] = {
-		{ NULL, GREET },
-		{ EHLO, CAPS("OAUTHBEARER") },
-		{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFhdXRoPUJlYXJlciBwdwEB\r\n",
-		    "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n" },
-		{ "AQ==\r\n", "535 5.7.8 bad token\r\n" },
-	};
-	struct smtp_auth_params a;
-	struct diag d;
-	char tail[256];
-
-	auth_params(&a, "OAUTHBEARER");
-	ck_assert_int_eq(exchange(st, 4, &a, &d, tail, sizeof(tail)), -1);
-	ck_assert_msg(strstr(d.text, "rejected the OAuth2 access token of "
-	    "user alice (OAUTHBEARER: {\"status\":\"invalid_token\"})") !=
-	    NULL, "%s", d.text);
 }
 END_TEST
 
@@ -961,17 +865,10 @@ auth_suite(void)
 
 	tc = tcase_create("exchange");
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_exchange_plain);
-	tcase_add_test(tc, test_exchange_login);
-	tcase_add_test(tc, test_exchange_535);
+	tcase_add_loop_test(tc, test_exchange, 0,
+	    sizeof(exchange_cases) / sizeof(exchange_cases[0]));
 	tcase_add_loop_test(tc, test_exchange_refusals, 0,
 	    sizeof(refusal_cases) / sizeof(refusal_cases[0]));
-	tcase_add_test(tc, test_exchange_bad_challenge);
-	tcase_add_test(tc, test_exchange_scram_early_235);
-	tcase_add_test(tc, test_exchange_not_offered);
-	tcase_add_test(tc, test_exchange_plaintext_refused);
-	tcase_add_test(tc, test_exchange_secret_failure);
-	tcase_add_test(tc, test_exchange_oauth_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

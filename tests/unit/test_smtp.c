@@ -7,13 +7,9 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <check.h>
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,25 +28,7 @@
 #include "msg.h"
 #include "smtp.h"
 
-/* Printable form of bytes for "got X, want Y" messages. */
-static const char *
-esc(const char *p, size_t n, char *out, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 5 < size; i++) {
-		if (p[i] == '\r') {
-			out[o++] = '\\';
-			out[o++] = 'r';
-		} else if (p[i] == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else
-			out[o++] = p[i];
-	}
-	out[o] = '\0';
-	return out;
-}
+#include "scripted_server.h"
 
 /* ------------------------------------------------------ dot-stuffing */
 
@@ -112,8 +90,8 @@ START_TEST(dot_every_split)
 			ck_assert_msg(got == strlen(want) &&
 			    memcmp(out, want, got) == 0, "\"%s\" cut at %zu,"
 			    "%zu: got \"%s\", want \"%s\"",
-			    esc(in, n, e1, sizeof(e1)), i, j,
-			    esc(out, got, e2, sizeof(e2)), want);
+			    script_esc(in, n, e1, sizeof(e1)), i, j,
+			    script_esc(out, got, e2, sizeof(e2)), want);
 		}
 }
 END_TEST
@@ -320,135 +298,6 @@ END_TEST
 
 /* ------------------------------------------------ scripted server */
 
-enum op {
-	OP_NONE = 0,
-	OP_BODY,	/* read until the data ends with CRLF.CRLF */
-	OP_CLOSE,	/* close at once after this step */
-	OP_STALL	/* say nothing; wait for the client to hang up */
-};
-
-struct step {
-	const char	*expect;	/* bytes of ONE read (one write group) */
-	const char	*send;		/* then send this */
-	enum op		 op;
-};
-
-struct server {
-	int			 fd;
-	int			 lfd;		/* TCP: accept first */
-	const struct step	*steps;
-	size_t			 nsteps;
-	pthread_t		 th;
-	char			 fail[2048];	/* first mismatch, or "" */
-	char			 tail[4096];	/* what came after the script */
-	size_t			 taillen;
-};
-
-/* One read with a 5 s limit; -1 on timeout. */
-static ssize_t
-server_read(int fd, char *p, size_t n)
-{
-	struct pollfd pfd = { fd, POLLIN, 0 };
-
-	if (poll(&pfd, 1, 5000) != 1)
-		return -1;
-	return read(fd, p, n);
-}
-
-static void *
-server_run(void *arg)
-{
-	struct server *sv = arg;
-	static char got[128 * 1024];
-	char e1[1024], e2[1024];
-	const struct step *st;
-	size_t i, len;
-	ssize_t n;
-
-	if (sv->lfd != -1) {
-		sv->fd = accept(sv->lfd, NULL, NULL);
-		if (sv->fd == -1)
-			return NULL;
-	}
-	for (i = 0; i < sv->nsteps; i++) {
-		st = &sv->steps[i];
-		len = 0;
-		if (st->op == OP_BODY) {
-			while (len < 5 || memcmp(got + len - 5, "\r\n.\r\n", 5)) {
-				n = server_read(sv->fd, got + len,
-				    sizeof(got) - len);
-				if (n <= 0)
-					break;
-				len += (size_t)n;
-			}
-		} else if (st->expect != NULL) {
-			n = server_read(sv->fd, got, sizeof(got));
-			len = n > 0 ? (size_t)n : 0;
-		}
-		if (st->expect != NULL && (len != strlen(st->expect) ||
-		    memcmp(got, st->expect, len) != 0)) {
-			(void)snprintf(sv->fail, sizeof(sv->fail), "step %zu: "
-			    "got \"%s\", want \"%s\"", i,
-			    esc(got, len, e1, sizeof(e1)),
-			    esc(st->expect, strlen(st->expect), e2,
-			    sizeof(e2)));
-			break;
-		}
-		if (st->send != NULL &&
-		    write(sv->fd, st->send, strlen(st->send)) < 0)
-			break;
-		if (st->op == OP_CLOSE) {
-			(void)close(sv->fd);
-			sv->fd = -1;
-			return NULL;
-		}
-		if (st->op == OP_STALL)
-			break;
-	}
-	/* Whatever the client still sends, until it hangs up. */
-	while (sv->fd != -1 && sv->taillen < sizeof(sv->tail) - 1) {
-		n = server_read(sv->fd, sv->tail + sv->taillen,
-		    sizeof(sv->tail) - 1 - sv->taillen);
-		if (n <= 0)
-			break;
-		sv->taillen += (size_t)n;
-	}
-	sv->tail[sv->taillen] = '\0';
-	if (sv->fd != -1)
-		(void)close(sv->fd);
-	return NULL;
-}
-
-/* Start the server on one end of a socketpair; returns the other end. */
-static int
-server_start(struct server *sv, const struct step *steps, size_t n)
-{
-	int sp[2];
-
-	memset(sv, 0, sizeof(*sv));
-	sv->lfd = -1;
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	sv->fd = sp[1];
-	sv->steps = steps;
-	sv->nsteps = n;
-	ck_assert_int_eq(pthread_create(&sv->th, NULL, server_run, sv), 0);
-	return sp[0];
-}
-
-static void
-server_wait(struct server *sv, const char *want_tail)
-{
-	char e1[1024];
-
-	ck_assert_int_eq(pthread_join(sv->th, NULL), 0);
-	ck_assert_msg(sv->fail[0] == '\0', "server: %s", sv->fail);
-	if (want_tail != NULL)
-		ck_assert_msg(strcmp(sv->tail, want_tail) == 0, "after the "
-		    "script: got \"%s\", want \"%s\"",
-		    esc(sv->tail, sv->taillen, e1, sizeof(e1)), want_tail);
-}
-
-#define NSTEPS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int
 msg_file(const char *content)
@@ -465,7 +314,8 @@ msg_file(const char *content)
 }
 
 static void
-env_make(struct envelope *env, const char *sender, const char **rcpts)
+env_make(struct envelope *env, const char *sender,
+    const char *const *rcpts)
 {
 	struct diag d;
 
@@ -505,293 +355,303 @@ check_rcpt(const struct envelope *env, size_t i, enum rcpt_state st,
 		    "with \"%s\"", i, r->reply ? r->reply : "(null)", reply);
 }
 
-/* The whole pipelined transaction: 5 round trips, mixed RCPT results. */
-START_TEST(session_pipelined_mixed)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@example.org> SIZE=42 BODY=8BITMIME\r\n"
-		  "RCPT TO:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\n"
-		  "DATA\r\n",
-		  "250 2.1.0 ok\r\n250 2.1.5 ok\r\n"
-		  "550 5.1.1 <b@x>: no such user\r\n"
-		  "450 4.2.0 <c@x>: busy\r\n354 go ahead\r\n", OP_NONE },
-		{ BODY_WIRE, "250 2.0.0 Ok: queued as ABC\r\n", OP_BODY },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", "c@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
+/*
+ * Whole transactions of one shape: open, send one message, QUIT.  Each
+ * case names the script, the message, smtp_send's result, and what the
+ * session, every recipient and the diag must say afterwards.
+ */
 
-	log_set_verbose(1);	/* exercise the transcript path */
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file(BODY_IN);
-	env_make(&env, "s@example.org", rcpts);
-	env.eightbit = 1;
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert(s.esmtp);
-	ck_assert(s.caps.pipelining);
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 42, &d), 0);
-	smtp_quit(&s);
-	log_set_verbose(0);
-	server_wait(&sv, "QUIT\r\n");
-	check_rcpt(&env, 0, RCPT_DONE, 250, "2.0.0 Ok: queued as ABC");
-	check_rcpt(&env, 1, RCPT_PERMFAIL, 550, "5.1.1 <b@x>: no such user");
-	check_rcpt(&env, 2, RCPT_TEMPFAIL, 450, "4.2.0 <c@x>: busy");
-	/* a TEMPFAIL recipient decides: the message is retried */
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_RCPT);
-	ck_assert_int_eq(d.smtp_code, 450);
-	ck_assert_ptr_nonnull(strstr(d.text, "<c@x>"));
-	/* EHLO, MAIL+RCPT+DATA, body+dot, QUIT: four write groups */
-	ck_assert_msg(s.conn.nflush == 4, "got %zu write groups, want 4",
-	    s.conn.nflush);
-	ck_assert_uint_eq(s.conn.nwrite, 4);
-	envelope_free(&env);
-	close(mfd);
-}
-END_TEST
+/* The whole pipelined transaction: 5 round trips, mixed RCPT results. */
+static const struct script_step pipelined_mixed[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@example.org> SIZE=42 BODY=8BITMIME\r\n"
+	  "RCPT TO:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\n"
+	  "DATA\r\n",
+	  "250 2.1.0 ok\r\n250 2.1.5 ok\r\n"
+	  "550 5.1.1 <b@x>: no such user\r\n"
+	  "450 4.2.0 <c@x>: busy\r\n354 go ahead\r\n", SCRIPT_NONE },
+	{ BODY_WIRE, "250 2.0.0 Ok: queued as ABC\r\n", SCRIPT_BODY },
+};
 
 /* Without PIPELINING every command waits for its reply. */
-START_TEST(session_lockstep)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PLAIN, OP_NONE },
-		{ "MAIL FROM:<> SIZE=3\r\n", "250 ok\r\n", OP_NONE },
-		{ "RCPT TO:<a@x>\r\n", "250 ok\r\n", OP_NONE },
-		{ "RCPT TO:<b@x>\r\n", "550 nope\r\n", OP_NONE },
-		{ "DATA\r\n", "354 go\r\n", OP_NONE },
-		{ "hi\r\n.\r\n", "250 done\r\n", OP_BODY },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
+static const struct script_step lockstep[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PLAIN, SCRIPT_NONE },
+	{ "MAIL FROM:<> SIZE=3\r\n", "250 ok\r\n", SCRIPT_NONE },
+	{ "RCPT TO:<a@x>\r\n", "250 ok\r\n", SCRIPT_NONE },
+	{ "RCPT TO:<b@x>\r\n", "550 nope\r\n", SCRIPT_NONE },
+	{ "DATA\r\n", "354 go\r\n", SCRIPT_NONE },
+	{ "hi\r\n.\r\n", "250 done\r\n", SCRIPT_BODY },
+};
 
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("hi\r\n");
-	env_make(&env, "", rcpts);
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert(!s.caps.pipelining);
-	ck_assert_msg(smtp_send(&s, &env, mfd, 3, &d) == 0, "got \"%s\"",
-	    d.text);
-	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
-	check_rcpt(&env, 0, RCPT_DONE, 250, "done");
-	check_rcpt(&env, 1, RCPT_PERMFAIL, 550, "nope");
-	ck_assert_int_eq(d.outcome, OUTCOME_PERMFAIL);
-	ck_assert_int_eq(d.stage, STAGE_RCPT);
-	ck_assert_uint_eq(s.conn.nflush, 7);
-	envelope_free(&env);
-	close(mfd);
-}
-END_TEST
+static const struct script_step mail_refused_pipelined[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
+	  "RCPT TO:<b@x>\r\nDATA\r\n",
+	  "553 5.7.1 sender rejected\r\n503 5.5.1 need MAIL\r\n"
+	  "503 5.5.1 need MAIL\r\n554 5.5.1 no valid recipients\r\n",
+	  SCRIPT_NONE },
+};
 
-static void
-greeting_refused(const char *greet, const char *tail, int code)
-{
-	const struct step steps[] = {
-		{ NULL, greet, OP_NONE },
-	};
-	struct smtp_session s;
-	struct server sv;
-	struct diag d;
-	int fd;
-
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), -1);
-	smtp_close(&s);
-	server_wait(&sv, tail);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_GREETING);
-	ck_assert_int_eq(d.smtp_code, code);
-	ck_assert_msg(strstr(d.text, "go away") != NULL, "got \"%s\"",
-	    d.text);
-}
-
-START_TEST(session_greeting_421)
-{
-	/* 421: the server is closing; no QUIT */
-	greeting_refused("421 4.3.2 go away\r\n", "", 421);
-}
-END_TEST
-
-START_TEST(session_greeting_554)
-{
-	/* 554: RFC 5321 3.1 wants a QUIT; still only TEMPFAIL */
-	greeting_refused("554 5.7.1 go away\r\n", "QUIT\r\n", 554);
-}
-END_TEST
-
-START_TEST(session_mail_refused_pipelined)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
-		  "RCPT TO:<b@x>\r\nDATA\r\n",
-		  "553 5.7.1 sender rejected\r\n503 5.5.1 need MAIL\r\n"
-		  "503 5.5.1 need MAIL\r\n554 5.5.1 no valid recipients\r\n",
-		  OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
-
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("x\r\ny\r\n");
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 5, &d), -1);
-	ck_assert(!s.broken);
-	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
-	check_rcpt(&env, 0, RCPT_PERMFAIL, 553, "5.7.1 sender rejected");
-	check_rcpt(&env, 1, RCPT_PERMFAIL, 553, "5.7.1 sender rejected");
-	ck_assert_int_eq(d.outcome, OUTCOME_PERMFAIL);
-	ck_assert_int_eq(d.stage, STAGE_MAIL);
-	ck_assert_int_eq(d.exitcode, EX_UNAVAILABLE);
-	ck_assert_str_eq(d.enh, "5.7.1");
-	envelope_free(&env);
-	close(mfd);
-}
-END_TEST
-
-START_TEST(session_data_4xx)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\nDATA\r\n",
-		  "250 ok\r\n250 ok\r\n451 4.3.0 try later\r\n", OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
-
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("x\r\ny\r\n");
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 5, &d), -1);
-	smtp_quit(&s);
-	/* no body was sent: only the QUIT follows */
-	server_wait(&sv, "QUIT\r\n");
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 451, "4.3.0 try later");
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_DATA);
-	envelope_free(&env);
-	close(mfd);
-}
-END_TEST
+/* DATA refused with 4xx: no body is sent, only the QUIT follows. */
+static const struct script_step data_4xx[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\nDATA\r\n",
+	  "250 ok\r\n250 ok\r\n451 4.3.0 try later\r\n", SCRIPT_NONE },
+};
 
 /* Every recipient refused: DATA (already pipelined) is refused too, no
  * body goes out. */
-START_TEST(session_all_rcpts_refused)
+static const struct script_step all_rcpts_refused[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
+	  "RCPT TO:<b@x>\r\nDATA\r\n",
+	  "250 ok\r\n550 5.1.1 no a\r\n550 5.1.1 no b\r\n"
+	  "554 5.5.1 no valid recipients\r\n", SCRIPT_NONE },
+};
+
+/* The server hangs up after the body: the session is broken and
+ * smtp_quit must not try to write. */
+static const struct script_step close_mid_data[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
+	  "RCPT TO:<b@x>\r\nDATA\r\n",
+	  "250 ok\r\n250 ok\r\n550 5.1.1 no b\r\n354 go\r\n",
+	  SCRIPT_NONE },
+	{ "x\r\ny\r\n.\r\n", NULL, SCRIPT_CLOSE },
+};
+
+/* EHLO refused: HELO; then "250-bad" and "354 go" differ in their
+ * codes, a malformed reply: TEMPFAIL. */
+static const struct script_step helo_fallback_and_malformed[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, "502 5.5.2 what?\r\n", SCRIPT_NONE },
+	{ "HELO client.example\r\n", "250 hi\r\n", SCRIPT_NONE },
+	{ "MAIL FROM:<s@x>\r\n", "250 ok\r\n", SCRIPT_NONE },
+	{ "RCPT TO:<a@x>\r\n", "250 ok\r\n250-bad\r\n", SCRIPT_NONE },
+	{ "DATA\r\n", "354 go\r\n", SCRIPT_NONE },
+};
+
+#define STEPS(a)	(a), SCRIPT_NSTEPS(a)
+
+struct rcpt_want {
+	enum rcpt_state	 st;
+	int		 code;
+	const char	*reply;		/* prefix of the reply, or NULL */
+};
+
+static const struct {
+	const char		*name;
+	const struct script_step *steps;
+	size_t			 nsteps;
+	const char		*sender;
+	const char		*rcpts[4];	/* NULL-terminated */
+	const char		*body;
+	off_t			 size;
+	int			 eightbit;
+	int			 verbose;	/* exercise the transcript */
+	int			 esmtp;		/* want s.esmtp */
+	int			 pipelining;	/* want s.caps.pipelining */
+	int			 rc;		/* want from smtp_send */
+	int			 broken;	/* want s.broken */
+	int			 need_rset;	/* want s.need_rset */
+	const char		*tail;		/* after the script */
+	struct rcpt_want	 want[3];
+	enum outcome		 outcome;
+	enum smtp_stage		 stage;
+	int			 exitcode;
+	int			 smtp_code;
+	const char		*enh;		/* or NULL: not checked */
+	const char		*text;		/* in d.text, or NULL */
+	size_t			 nflush;	/* write groups; 0: any */
+	size_t			 nwrite;	/* writes; 0: any */
+} session_cases[] = {
+	{ "pipelined_mixed", STEPS(pipelined_mixed), "s@example.org",
+	  { "a@x", "b@x", "c@x", NULL }, BODY_IN, 42, 1, 1, 1, 1, 0, 0, 0,
+	  "QUIT\r\n",
+	  { { RCPT_DONE, 250, "2.0.0 Ok: queued as ABC" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 <b@x>: no such user" },
+	    /* a TEMPFAIL recipient decides: the message is retried */
+	    { RCPT_TEMPFAIL, 450, "4.2.0 <c@x>: busy" } },
+	  OUTCOME_TEMPFAIL, STAGE_RCPT, EX_TEMPFAIL, 450, "4.2.0", "<c@x>",
+	  /* EHLO, MAIL+RCPT+DATA, body+dot, QUIT: four write groups */
+	  4, 4 },
+	{ "lockstep", STEPS(lockstep), "", { "a@x", "b@x", NULL },
+	  "hi\r\n", 3, 0, 0, 1, 0, 0, 0, 0, "QUIT\r\n",
+	  { { RCPT_DONE, 250, "done" }, { RCPT_PERMFAIL, 550, "nope" } },
+	  OUTCOME_PERMFAIL, STAGE_RCPT, EX_UNAVAILABLE, 550, NULL, "nope", 7,
+	  0 },
+	{ "mail_refused_pipelined", STEPS(mail_refused_pipelined), "s@x",
+	  { "a@x", "b@x", NULL }, "x\r\ny\r\n", 5, 0, 0, 1, 1, -1, 0, 1,
+	  "QUIT\r\n",
+	  { { RCPT_PERMFAIL, 553, "5.7.1 sender rejected" },
+	    { RCPT_PERMFAIL, 553, "5.7.1 sender rejected" } },
+	  OUTCOME_PERMFAIL, STAGE_MAIL, EX_UNAVAILABLE, 553, "5.7.1",
+	  "sender rejected", 0, 0 },
+	{ "data_4xx", STEPS(data_4xx), "s@x", { "a@x", NULL }, "x\r\ny\r\n",
+	  5, 0, 0, 1, 1, -1, 0, 1, "QUIT\r\n",
+	  { { RCPT_TEMPFAIL, 451, "4.3.0 try later" } },
+	  OUTCOME_TEMPFAIL, STAGE_DATA, EX_TEMPFAIL, 451, "4.3.0",
+	  "try later", 0, 0 },
+	{ "all_rcpts_refused", STEPS(all_rcpts_refused), "s@x",
+	  { "a@x", "b@x", NULL }, "x\r\ny\r\n", 5, 0, 0, 1, 1, 0, 0, 1,
+	  "QUIT\r\n",
+	  { { RCPT_PERMFAIL, 550, "5.1.1 no a" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no b" } },
+	  OUTCOME_PERMFAIL, STAGE_RCPT, EX_NOUSER, 550, "5.1.1", "no a",
+	  0, 0 },
+	{ "close_mid_data", STEPS(close_mid_data), "s@x",
+	  { "a@x", "b@x", NULL }, "x\r\ny\r\n", 5, 0, 0, 1, 1, -1, 1, 0, "",
+	  { { RCPT_TEMPFAIL, 0, "connection to mx.test" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no b" } },
+	  OUTCOME_TEMPFAIL, STAGE_BODY, EX_TEMPFAIL, 0, NULL,
+	  "closed the connection", 0, 0 },
+	{ "helo_fallback_and_malformed", STEPS(helo_fallback_and_malformed),
+	  "s@x", { "a@x", NULL }, "x\r\n", 3, 0, 0, 0, 0, -1, 1, 0, "",
+	  { { RCPT_TEMPFAIL, 0, NULL } },
+	  OUTCOME_TEMPFAIL, STAGE_DATA, EX_TEMPFAIL, 0, NULL, "malformed",
+	  0, 0 },
+};
+
+/* The diag after the transaction of session case i. */
+static void
+check_session_diag(size_t i, const struct diag *d)
 {
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
-		  "RCPT TO:<b@x>\r\nDATA\r\n",
-		  "250 ok\r\n550 5.1.1 no a\r\n550 5.1.1 no b\r\n"
-		  "554 5.5.1 no valid recipients\r\n", OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
+	ck_assert_msg(d->outcome == session_cases[i].outcome, "%s: got "
+	    "outcome %d, want %d", session_cases[i].name, d->outcome,
+	    session_cases[i].outcome);
+	ck_assert_msg(d->stage == session_cases[i].stage, "%s: got stage %d, "
+	    "want %d", session_cases[i].name, d->stage,
+	    session_cases[i].stage);
+	ck_assert_msg(d->exitcode == session_cases[i].exitcode, "%s: got "
+	    "exit code %d, want %d", session_cases[i].name, d->exitcode,
+	    session_cases[i].exitcode);
+	ck_assert_msg(d->smtp_code == session_cases[i].smtp_code, "%s: got "
+	    "SMTP code %d, want %d", session_cases[i].name, d->smtp_code,
+	    session_cases[i].smtp_code);
+	if (session_cases[i].enh != NULL)
+		ck_assert_msg(strcmp(d->enh, session_cases[i].enh) == 0, "%s: "
+		    "got enhanced code \"%s\", want \"%s\"",
+		    session_cases[i].name, d->enh, session_cases[i].enh);
+	if (session_cases[i].text != NULL)
+		ck_assert_msg(strstr(d->text, session_cases[i].text) != NULL,
+		    "%s: got \"%s\", want it to say \"%s\"",
+		    session_cases[i].name, d->text, session_cases[i].text);
+}
+
+START_TEST(session_table)
+{
+	const size_t i = (size_t)_i;
 	struct smtp_session s;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct diag d;
-	int fd, mfd;
+	size_t k;
+	int fd, mfd, rc;
 
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("x\r\ny\r\n");
-	env_make(&env, "s@x", rcpts);
+	log_set_verbose(session_cases[i].verbose);
+	fd = script_start(&sv, session_cases[i].steps,
+	    session_cases[i].nsteps);
+	mfd = msg_file(session_cases[i].body);
+	env_make(&env, session_cases[i].sender, session_cases[i].rcpts);
+	env.eightbit = session_cases[i].eightbit;
 	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 5, &d), 0);
-	ck_assert(s.need_rset);
+	ck_assert_int_eq(s.esmtp, session_cases[i].esmtp);
+	ck_assert_int_eq(s.caps.pipelining, session_cases[i].pipelining);
+	rc = smtp_send(&s, &env, mfd, session_cases[i].size, &d);
+	ck_assert_msg(rc == session_cases[i].rc, "%s: smtp_send got %d, "
+	    "want %d (\"%s\")", session_cases[i].name, rc,
+	    session_cases[i].rc, d.text);
+	ck_assert_int_eq(s.broken, session_cases[i].broken);
+	ck_assert_int_eq(s.need_rset, session_cases[i].need_rset);
 	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
-	check_rcpt(&env, 0, RCPT_PERMFAIL, 550, "5.1.1 no a");
-	check_rcpt(&env, 1, RCPT_PERMFAIL, 550, "5.1.1 no b");
-	ck_assert_int_eq(d.outcome, OUTCOME_PERMFAIL);
-	ck_assert_int_eq(d.exitcode, EX_NOUSER);
+	log_set_verbose(0);
+	script_wait(&sv, session_cases[i].tail);
+	for (k = 0; session_cases[i].rcpts[k] != NULL; k++)
+		check_rcpt(&env, k, session_cases[i].want[k].st,
+		    session_cases[i].want[k].code,
+		    session_cases[i].want[k].reply);
+	check_session_diag(i, &d);
+	if (session_cases[i].nflush != 0)
+		ck_assert_msg(s.conn.nflush == session_cases[i].nflush,
+		    "%s: got %zu write groups, want %zu",
+		    session_cases[i].name, s.conn.nflush,
+		    session_cases[i].nflush);
+	if (session_cases[i].nwrite != 0)
+		ck_assert_uint_eq(s.conn.nwrite, session_cases[i].nwrite);
 	envelope_free(&env);
 	close(mfd);
 }
 END_TEST
 
-START_TEST(session_close_mid_data)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=5\r\nRCPT TO:<a@x>\r\n"
-		  "RCPT TO:<b@x>\r\nDATA\r\n",
-		  "250 ok\r\n250 ok\r\n550 5.1.1 no b\r\n354 go\r\n",
-		  OP_NONE },
-		{ "x\r\ny\r\n.\r\n", NULL, OP_CLOSE },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
+/* smtp_open_fd fails at the greeting: never a PERMFAIL. */
+static const struct {
+	const char	*greet;
+	const char	*tail;		/* what the client sends after */
+	int		 code;
+	const char	*words[2];
+} greeting_cases[] = {
+	/* 421: the server is closing; no QUIT */
+	{ "421 4.3.2 go away\r\n", "", 421, { "go away", NULL } },
+	/* 554: RFC 5321 3.1 wants a QUIT; still only TEMPFAIL */
+	{ "554 5.7.1 go away\r\n", "QUIT\r\n", 554, { "go away", NULL } },
+	/* a multi-line greeting whose lines differ in their codes */
+	{ "220-mx\r\n250 other code\r\n", "", 0,
+	  { "malformed", "different codes" } },
+};
 
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("x\r\ny\r\n");
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 5, &d), -1);
-	ck_assert(s.broken);
-	smtp_quit(&s);		/* must not try to write */
-	server_wait(&sv, "");
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, "connection to mx.test");
-	check_rcpt(&env, 1, RCPT_PERMFAIL, 550, "5.1.1 no b");
+START_TEST(session_greeting_refused)
+{
+	const struct script_step steps[] = {
+		{ NULL, greeting_cases[_i].greet, SCRIPT_NONE },
+	};
+	struct smtp_session s;
+	struct script_server sv;
+	struct diag d;
+	size_t k;
+	int fd;
+
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
+	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), -1);
+	smtp_close(&s);
+	script_wait(&sv, greeting_cases[_i].tail);
 	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_BODY);
-	ck_assert_msg(strstr(d.text, "closed the connection") != NULL,
-	    "got \"%s\"", d.text);
-	envelope_free(&env);
-	close(mfd);
+	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
+	ck_assert_int_eq(d.stage, STAGE_GREETING);
+	ck_assert_int_eq(d.smtp_code, greeting_cases[_i].code);
+	for (k = 0; k < 2 && greeting_cases[_i].words[k] != NULL; k++)
+		ck_assert_msg(strstr(d.text, greeting_cases[_i].words[k]) !=
+		    NULL, "got \"%s\", want it to say \"%s\"", d.text,
+		    greeting_cases[_i].words[k]);
 }
 END_TEST
 
 START_TEST(session_stall_times_out)
 {
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, NULL, OP_STALL },
+	static const struct script_step steps[] = {
+		{ NULL, GREET, SCRIPT_NONE },
+		{ EHLO, NULL, SCRIPT_STALL },
 	};
 	struct smtp_params p = params;
 	struct smtp_session s;
-	struct server sv;
+	struct script_server sv;
 	struct diag d;
 	struct timespec t0, t1;
 	double el;
 	int fd;
 
 	p.timeout = 1;
-	fd = server_start(&sv, steps, NSTEPS(steps));
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(smtp_open_fd(&s, fd, &p, &d), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	smtp_close(&s);
-	server_wait(&sv, "");
+	script_wait(&sv, "");
 	el = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ck_assert_msg(el >= 0.9 && el < 3.0, "timeout took %.2f s", el);
@@ -803,76 +663,23 @@ START_TEST(session_stall_times_out)
 }
 END_TEST
 
-START_TEST(session_helo_fallback_and_malformed)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, "502 5.5.2 what?\r\n", OP_NONE },
-		{ "HELO client.example\r\n", "250 hi\r\n", OP_NONE },
-		{ "MAIL FROM:<s@x>\r\n", "250 ok\r\n", OP_NONE },
-		{ "RCPT TO:<a@x>\r\n", "250 ok\r\n250-bad\r\n", OP_NONE },
-		{ "DATA\r\n", "354 go\r\n", OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", NULL };
-	struct smtp_session s;
-	struct envelope env;
-	struct server sv;
-	struct diag d;
-	int fd, mfd;
-
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	mfd = msg_file("x\r\n");
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
-	ck_assert(!s.esmtp);
-	/* "250-bad" then "354 go": codes differ, malformed -> TEMPFAIL */
-	ck_assert_int_eq(smtp_send(&s, &env, mfd, 3, &d), -1);
-	smtp_quit(&s);
-	server_wait(&sv, "");
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, NULL);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_DATA);
-	envelope_free(&env);
-	close(mfd);
-}
-END_TEST
-
-START_TEST(session_malformed_greeting)
-{
-	static const struct step steps[] = {
-		{ NULL, "220-mx\r\n250 other code\r\n", OP_NONE },
-	};
-	struct smtp_session s;
-	struct server sv;
-	struct diag d;
-	int fd;
-
-	fd = server_start(&sv, steps, NSTEPS(steps));
-	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), -1);
-	smtp_close(&s);
-	server_wait(&sv, "");
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_msg(strstr(d.text, "malformed") != NULL &&
-	    strstr(d.text, "different codes") != NULL, "got \"%s\"", d.text);
-}
-END_TEST
-
 /* SIZE and SMTPUTF8 refusals happen before anything is sent. */
 START_TEST(session_local_refusals)
 {
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, "250-mx\r\n250-PIPELINING\r\n250 SIZE 10\r\n", OP_NONE },
+	static const struct script_step steps[] = {
+		{ NULL, GREET, SCRIPT_NONE },
+		{ EHLO, "250-mx\r\n250-PIPELINING\r\n250 SIZE 10\r\n",
+		  SCRIPT_NONE },
 	};
 	static const char *rcpts[] = { "a@x", NULL };
 	static const char *urcpts[] = { "j\xc3\xb6rg@x", NULL };
 	struct smtp_session s;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct diag d;
 	int fd, mfd;
 
-	fd = server_start(&sv, steps, NSTEPS(steps));
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
 	mfd = msg_file("0123456789abcdef\r\n");
 	env_make(&env, "s@x", rcpts);
 	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
@@ -891,7 +698,7 @@ START_TEST(session_local_refusals)
 	ck_assert_int_eq(d.outcome, OUTCOME_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(d.text, "SMTPUTF8"));
 	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
+	script_wait(&sv, "QUIT\r\n");
 	envelope_free(&env);
 	close(mfd);
 }
@@ -901,27 +708,28 @@ END_TEST
  * is already DONE is not sent again; RSET after a failed transaction. */
 START_TEST(session_dsn_and_reuse)
 {
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
+	static const struct script_step steps[] = {
+		{ NULL, GREET, SCRIPT_NONE },
 		{ EHLO, "250-mx\r\n250-PIPELINING\r\n250-DSN\r\n"
-		  "250 SMTPUTF8\r\n", OP_NONE },
+		  "250 SMTPUTF8\r\n", SCRIPT_NONE },
 		{ "MAIL FROM:<s@x> RET=HDRS ENVID=q+2B1+3D+C3+A9\r\n"
 		  "RCPT TO:<b@x> NOTIFY=FAILURE,DELAY\r\nDATA\r\n",
-		  "250 ok\r\n550 no\r\n554 no valid recipients\r\n", OP_NONE },
+		  "250 ok\r\n550 no\r\n554 no valid recipients\r\n",
+		  SCRIPT_NONE },
 		{ "RSET\r\nMAIL FROM:<s@x> SMTPUTF8\r\n"
 		  "RCPT TO:<j\xc3\xb6rg@x>\r\nDATA\r\n",
-		  "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n", OP_NONE },
-		{ "x\r\n.\r\n", "250 sent\r\n", OP_BODY },
+		  "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n", SCRIPT_NONE },
+		{ "x\r\n.\r\n", "250 sent\r\n", SCRIPT_BODY },
 	};
 	static const char *rcpts[] = { "a@x", "b@x", NULL };
 	static const char *urcpts[] = { "j\xc3\xb6rg@x", NULL };
 	struct smtp_session s;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct diag d;
 	int fd, mfd;
 
-	fd = server_start(&sv, steps, NSTEPS(steps));
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
 	mfd = msg_file("x\r\n");
 	env_make(&env, "s@x", rcpts);
 	envelope_rcpt_set(&env.rcpts[0], RCPT_DONE, 250, "earlier");
@@ -940,7 +748,7 @@ START_TEST(session_dsn_and_reuse)
 	check_rcpt(&env, 0, RCPT_DONE, 250, "sent");
 	ck_assert_int_eq(d.outcome, OUTCOME_OK);
 	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
+	script_wait(&sv, "QUIT\r\n");
 	envelope_free(&env);
 	close(mfd);
 }
@@ -949,16 +757,16 @@ END_TEST
 /* A big body leaves in large writes and arrives intact, stuffed. */
 START_TEST(session_large_body)
 {
-	static struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ NULL, "250 ok\r\n250 ok\r\n354 go\r\n", OP_NONE },
-		{ NULL, "250 done\r\n", OP_BODY },
+	static struct script_step steps[] = {
+		{ NULL, GREET, SCRIPT_NONE },
+		{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+		{ NULL, "250 ok\r\n250 ok\r\n354 go\r\n", SCRIPT_NONE },
+		{ NULL, "250 done\r\n", SCRIPT_BODY },
 	};
 	static const char *rcpts[] = { "a@x", NULL };
 	struct smtp_session s;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct buf in, wire, mail;
 	struct diag d;
 	int fd, mfd, k;
@@ -975,13 +783,13 @@ START_TEST(session_large_body)
 	    "DATA\r\n", in.len);
 	steps[2].expect = buf_str(&mail);
 	steps[3].expect = buf_str(&wire);
-	fd = server_start(&sv, steps, NSTEPS(steps));
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
 	mfd = msg_file(buf_str(&in));
 	env_make(&env, "s@x", rcpts);
 	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
 	ck_assert_int_eq(smtp_send(&s, &env, mfd, (off_t)in.len, &d), 0);
 	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
+	script_wait(&sv, "QUIT\r\n");
 	check_rcpt(&env, 0, RCPT_DONE, 250, "done");
 	/* ~100 KB of body: a handful of writes, not one per line */
 	ck_assert_msg(s.conn.nflush < 10, "got %zu flushes", s.conn.nflush);
@@ -997,17 +805,17 @@ END_TEST
  * replies read before the next group is written. */
 START_TEST(session_pipeline_batches)
 {
-	static struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, "250-mx\r\n250 PIPELINING\r\n", OP_NONE },
-		{ NULL, NULL, OP_NONE },
-		{ NULL, NULL, OP_NONE },
-		{ "x\r\n.\r\n", "250 done\r\n", OP_BODY },
+	static struct script_step steps[] = {
+		{ NULL, GREET, SCRIPT_NONE },
+		{ EHLO, "250-mx\r\n250 PIPELINING\r\n", SCRIPT_NONE },
+		{ NULL, NULL, SCRIPT_NONE },
+		{ NULL, NULL, SCRIPT_NONE },
+		{ "x\r\n.\r\n", "250 done\r\n", SCRIPT_BODY },
 	};
 	struct buf g1, r1, g2, r2;
 	struct smtp_session s;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct diag d;
 	char addr[64];
 	int fd, mfd, k, n1 = PIPELINE_CMDS_MAX - 1;
@@ -1033,12 +841,12 @@ START_TEST(session_pipeline_batches)
 	steps[2].send = buf_str(&r1);
 	steps[3].expect = buf_str(&g2);
 	steps[3].send = buf_str(&r2);
-	fd = server_start(&sv, steps, NSTEPS(steps));
+	fd = script_start(&sv, steps, SCRIPT_NSTEPS(steps));
 	mfd = msg_file("x\r\n");
 	ck_assert_int_eq(smtp_open_fd(&s, fd, &params, &d), 0);
 	ck_assert_int_eq(smtp_send(&s, &env, mfd, 3, &d), 0);
 	smtp_quit(&s);
-	server_wait(&sv, "QUIT\r\n");
+	script_wait(&sv, "QUIT\r\n");
 	ck_assert_uint_eq(envelope_count(&env, RCPT_DONE), 149);
 	check_rcpt(&env, 7, RCPT_PERMFAIL, 550, "no");
 	check_rcpt(&env, 149, RCPT_DONE, 250, "done");
@@ -1055,100 +863,30 @@ END_TEST
 
 /* ------------------------------------------------ real TCP */
 
-struct tcp_server {
-	int		 lfd;
-	pthread_t	 th;
-	char		 got[256];
-};
-
-static void *
-tcp_server_run(void *arg)
-{
-	struct tcp_server *ts = arg;
-	size_t off;
-	ssize_t n;
-	int fd;
-
-	fd = accept(ts->lfd, NULL, NULL);
-	if (fd == -1)
-		return NULL;
-	if (write(fd, "220 tcp ok\r\n", 12) != 12)
-		goto out;
-	n = server_read(fd, ts->got, sizeof(ts->got) - 1);
-	if (n > 0) {
-		ts->got[n] = '\0';
-		if (write(fd, "250 tcp\r\n", 9) != 9)
-			goto out;
-	}
-	off = strlen(ts->got);
-	n = server_read(fd, ts->got + off, 64);
-	if (n > 0)
-		ts->got[off + (size_t)n] = '\0';
-out:
-	(void)close(fd);
-	return NULL;
-}
-
-static int
-tcp_listen(int family, struct tcp_server *ts)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int one = 1;
-
-	memset(&ss, 0, sizeof(ss));
-	memset(ts, 0, sizeof(*ts));
-	ts->lfd = socket(family, SOCK_STREAM, 0);
-	if (ts->lfd == -1)
-		return -1;
-	(void)setsockopt(ts->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		len = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_loopback;
-		len = sizeof(*sin6);
-	}
-	if (bind(ts->lfd, (struct sockaddr *)&ss, len) == -1 ||
-	    listen(ts->lfd, 1) == -1 ||
-	    getsockname(ts->lfd, (struct sockaddr *)&ss, &len) == -1) {
-		close(ts->lfd);
-		return -1;
-	}
-	return ntohs(family == AF_INET ?
-	    ((struct sockaddr_in *)&ss)->sin_port :
-	    ((struct sockaddr_in6 *)&ss)->sin6_port);
-}
-
 static void
 tcp_session(int family, const char *host)
 {
-	struct tcp_server ts;
+	static const struct script_step steps[] = {
+		{ NULL, "220 tcp ok\r\n", SCRIPT_NONE },
+		{ EHLO, "250 tcp\r\n", SCRIPT_NONE },
+	};
+	struct script_server sv;
 	struct smtp_params p = params;
 	struct smtp_session s;
 	struct diag d;
 	int port;
 
-	port = tcp_listen(family, &ts);
+	port = script_start_tcp(&sv, family, steps, SCRIPT_NSTEPS(steps));
 	if (port == -1 && family == AF_INET6)
 		return;		/* no IPv6 here */
 	ck_assert_int_gt(port, 0);
-	ck_assert_int_eq(pthread_create(&ts.th, NULL, tcp_server_run, &ts),
-	    0);
 	p.host = host;
 	p.port = port;
 	ck_assert_msg(smtp_open(&s, &p, &d) == 0, "got \"%s\"", d.text);
 	ck_assert_int_eq(d.outcome, OUTCOME_OK);
 	smtp_quit(&s);
-	pthread_join(ts.th, NULL);
-	close(ts.lfd);
-	ck_assert_str_eq(ts.got, "EHLO client.example\r\nQUIT\r\n");
+	script_wait(&sv, "QUIT\r\n");
+	ck_assert_str_eq(sv.sent, "EHLO client.example\r\nQUIT\r\n");
 }
 
 START_TEST(tcp_connect_ipv4_ipv6)
@@ -1158,20 +896,27 @@ START_TEST(tcp_connect_ipv4_ipv6)
 }
 END_TEST
 
+/* A port that was just free: nobody listens there now. */
+static int
+free_port(void)
+{
+	int fd, port;
+
+	fd = script_listen(AF_INET, &port);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_gt(port, 0);
+	(void)close(fd);
+	return port;
+}
+
 START_TEST(tcp_connect_refused)
 {
-	struct tcp_server ts;
 	struct smtp_params p = params;
 	struct smtp_session s;
 	struct diag d;
-	int port;
 
-	/* a port that was just free: nobody listens there now */
-	port = tcp_listen(AF_INET, &ts);
-	ck_assert_int_gt(port, 0);
-	close(ts.lfd);
 	p.host = "127.0.0.1";
-	p.port = port;
+	p.port = free_port();
 	ck_assert_int_eq(smtp_open(&s, &p, &d), -1);
 	smtp_close(&s);
 	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
@@ -1185,27 +930,10 @@ END_TEST
 
 /* ------------------------------------------------ deliver_message */
 
-/* Scripted server on 127.0.0.1; returns its port. */
-static int
-server_start_tcp(struct server *sv, const struct step *steps, size_t n)
-{
-	struct tcp_server ts;
-	int port;
-
-	port = tcp_listen(AF_INET, &ts);
-	ck_assert_int_gt(port, 0);
-	memset(sv, 0, sizeof(*sv));
-	sv->fd = -1;
-	sv->lfd = ts.lfd;
-	sv->steps = steps;
-	sv->nsteps = n;
-	ck_assert_int_eq(pthread_create(&sv->th, NULL, server_run, sv), 0);
-	return port;
-}
-
 static void
 deliver_setup(struct config *cfg, struct msg *m, const char *body, int port)
 {
+	ck_assert_int_gt(port, 0);
 	memset(cfg, 0, sizeof(*cfg));
 	config_defaults(cfg);
 	cfg->host = strdup("127.0.0.1");
@@ -1226,122 +954,111 @@ deliver_teardown(struct config *cfg, struct msg *m, struct envelope *env)
 	envelope_free(env);
 }
 
-START_TEST(deliver_ok_over_tcp)
+static const struct script_step dl_ok[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=6\r\nRCPT TO:<a@x>\r\n"
+	  "RCPT TO:<b@x>\r\nDATA\r\n",
+	  "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", SCRIPT_NONE },
+	{ "..x\r\n.\r\n", "250 2.0.0 queued\r\n", SCRIPT_BODY },
+};
+
+static const struct script_step dl_all_unknown[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+	{ "MAIL FROM:<s@x> SIZE=3\r\nRCPT TO:<a@x>\r\nDATA\r\n",
+	  "250 ok\r\n550 5.1.1 no such user\r\n554 5.5.1 no rcpt\r\n",
+	  SCRIPT_NONE },
+};
+
+static const struct script_step dl_no_starttls[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_PIPE, SCRIPT_NONE },
+};
+
+/*
+ * deliver_message over loopback TCP, from the config; a case without
+ * steps connects to a port where nobody listens.  done, when not -1, is
+ * a recipient delivered earlier, which must stay untouched.
+ */
+static const struct {
+	const char		*name;
+	const struct script_step *steps;	/* or NULL: refused */
+	size_t			 nsteps;
+	const char		*body;
+	off_t			 size;		/* m.size; 0: the body's */
+	const char		*rcpts[3];
+	int			 done;
+	enum tls_mode		 tls;
+	enum outcome		 outcome;
+	int			 exitcode;
+	enum smtp_stage		 stage;
+	const char		*text;		/* in d.text, or NULL */
+	const char		*tail;
+	struct rcpt_want	 want[2];
+} deliver_cases[] = {
+	{ "ok_over_tcp", STEPS(dl_ok), ".x\r\n", 6, { "a@x", "b@x", NULL }, -1,
+	  TLS_MODE_OFF, OUTCOME_OK, 0, STAGE_NONE, NULL, "QUIT\r\n",
+	  { { RCPT_DONE, 250, "2.0.0 queued" },
+	    { RCPT_DONE, 250, "2.0.0 queued" } } },
+	{ "all_unknown_users", STEPS(dl_all_unknown), "x\r\n", 0,
+	  { "a@x", NULL }, -1, TLS_MODE_OFF, OUTCOME_PERMFAIL, EX_NOUSER,
+	  STAGE_RCPT, "no such user", "QUIT\r\n",
+	  { { RCPT_PERMFAIL, 550, "5.1.1 no such user" } } },
+	{ "connect_refused", NULL, 0, "x\r\n", 0, { "a@x", "b@x", NULL }, 1,
+	  TLS_MODE_OFF, OUTCOME_TEMPFAIL, EX_TEMPFAIL, STAGE_CONNECT,
+	  "Connection refused", NULL,
+	  { { RCPT_TEMPFAIL, 0, "cannot connect to 127.0.0.1" },
+	    { RCPT_DONE, 250, "earlier" } } },
+	/* "tls starttls" (the default) never falls back to plaintext. */
+	{ "starttls_required", STEPS(dl_no_starttls), "x\r\n", 0,
+	  { "a@x", NULL }, -1, TLS_MODE_STARTTLS, OUTCOME_TEMPFAIL,
+	  EX_TEMPFAIL, STAGE_STARTTLS, "does not offer STARTTLS", "",
+	  { { RCPT_TEMPFAIL, 0, "127.0.0.1 port" } } },
+};
+
+START_TEST(deliver_table)
 {
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=6\r\nRCPT TO:<a@x>\r\n"
-		  "RCPT TO:<b@x>\r\nDATA\r\n",
-		  "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", OP_NONE },
-		{ "..x\r\n.\r\n", "250 2.0.0 queued\r\n", OP_BODY },
-	};
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
+	const size_t i = (size_t)_i;
 	struct config cfg;
 	struct envelope env;
-	struct server sv;
+	struct script_server sv;
 	struct msg m;
 	struct diag d;
+	enum outcome o;
+	size_t k;
 	int port;
 
-	port = server_start_tcp(&sv, steps, NSTEPS(steps));
-	deliver_setup(&cfg, &m, ".x\r\n", port);
-	m.size = 6;
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(deliver_message(&cfg, &env, &m, &d), OUTCOME_OK);
-	server_wait(&sv, "QUIT\r\n");
-	close(sv.lfd);
-	ck_assert_int_eq(d.outcome, OUTCOME_OK);
-	ck_assert_int_eq(d.exitcode, 0);
-	check_rcpt(&env, 0, RCPT_DONE, 250, "2.0.0 queued");
-	check_rcpt(&env, 1, RCPT_DONE, 250, "2.0.0 queued");
-	deliver_teardown(&cfg, &m, &env);
-}
-END_TEST
-
-START_TEST(deliver_all_unknown_users)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-		{ "MAIL FROM:<s@x> SIZE=3\r\nRCPT TO:<a@x>\r\nDATA\r\n",
-		  "250 ok\r\n550 5.1.1 no such user\r\n554 5.5.1 no rcpt\r\n",
-		  OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", NULL };
-	struct config cfg;
-	struct envelope env;
-	struct server sv;
-	struct msg m;
-	struct diag d;
-	int port;
-
-	port = server_start_tcp(&sv, steps, NSTEPS(steps));
-	deliver_setup(&cfg, &m, "x\r\n", port);
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(deliver_message(&cfg, &env, &m, &d),
-	    OUTCOME_PERMFAIL);
-	server_wait(&sv, "QUIT\r\n");
-	close(sv.lfd);
-	ck_assert_int_eq(d.exitcode, EX_NOUSER);
-	ck_assert_int_eq(d.stage, STAGE_RCPT);
-	check_rcpt(&env, 0, RCPT_PERMFAIL, 550, "5.1.1 no such user");
-	deliver_teardown(&cfg, &m, &env);
-}
-END_TEST
-
-START_TEST(deliver_connect_refused)
-{
-	static const char *rcpts[] = { "a@x", "b@x", NULL };
-	struct tcp_server ts;
-	struct config cfg;
-	struct envelope env;
-	struct msg m;
-	struct diag d;
-	int port;
-
-	port = tcp_listen(AF_INET, &ts);
-	ck_assert_int_gt(port, 0);
-	close(ts.lfd);
-	deliver_setup(&cfg, &m, "x\r\n", port);
-	env_make(&env, "s@x", rcpts);
-	envelope_rcpt_set(&env.rcpts[1], RCPT_DONE, 250, "earlier");
-	ck_assert_int_eq(deliver_message(&cfg, &env, &m, &d),
-	    OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_ptr_nonnull(strstr(d.text, "Connection refused"));
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, "cannot connect to 127.0.0.1");
-	check_rcpt(&env, 1, RCPT_DONE, 250, "earlier");
-	deliver_teardown(&cfg, &m, &env);
-}
-END_TEST
-
-/* "tls starttls" (the default) never falls back to plaintext. */
-START_TEST(deliver_starttls_required)
-{
-	static const struct step steps[] = {
-		{ NULL, GREET, OP_NONE },
-		{ EHLO, CAPS_PIPE, OP_NONE },
-	};
-	static const char *rcpts[] = { "a@x", NULL };
-	struct config cfg;
-	struct envelope env;
-	struct server sv;
-	struct msg m;
-	struct diag d;
-	int port;
-
-	port = server_start_tcp(&sv, steps, NSTEPS(steps));
-	deliver_setup(&cfg, &m, "x\r\n", port);
-	cfg.tls = TLS_MODE_STARTTLS;
-	env_make(&env, "s@x", rcpts);
-	ck_assert_int_eq(deliver_message(&cfg, &env, &m, &d),
-	    OUTCOME_TEMPFAIL);
-	server_wait(&sv, "");
-	close(sv.lfd);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_ptr_nonnull(strstr(d.text, "does not offer STARTTLS"));
-	check_rcpt(&env, 0, RCPT_TEMPFAIL, 0, "127.0.0.1 port");
+	if (deliver_cases[i].steps != NULL)
+		port = script_start_tcp(&sv, AF_INET, deliver_cases[i].steps,
+		    deliver_cases[i].nsteps);
+	else
+		port = free_port();
+	deliver_setup(&cfg, &m, deliver_cases[i].body, port);
+	cfg.tls = deliver_cases[i].tls;
+	if (deliver_cases[i].size != 0)
+		m.size = deliver_cases[i].size;
+	env_make(&env, "s@x", deliver_cases[i].rcpts);
+	if (deliver_cases[i].done != -1)
+		envelope_rcpt_set(&env.rcpts[deliver_cases[i].done],
+		    RCPT_DONE, 250, "earlier");
+	o = deliver_message(&cfg, &env, &m, &d);
+	if (deliver_cases[i].steps != NULL)
+		script_wait(&sv, deliver_cases[i].tail);
+	ck_assert_msg(o == deliver_cases[i].outcome && d.outcome == o,
+	    "%s: got outcome %d (diag %d), want %d (\"%s\")",
+	    deliver_cases[i].name, o, d.outcome, deliver_cases[i].outcome,
+	    d.text);
+	ck_assert_int_eq(d.exitcode, deliver_cases[i].exitcode);
+	ck_assert_int_eq(d.stage, deliver_cases[i].stage);
+	if (deliver_cases[i].text != NULL)
+		ck_assert_msg(strstr(d.text, deliver_cases[i].text) != NULL,
+		    "%s: got \"%s\", want it to say \"%s\"",
+		    deliver_cases[i].name, d.text, deliver_cases[i].text);
+	for (k = 0; deliver_cases[i].rcpts[k] != NULL; k++)
+		check_rcpt(&env, k, deliver_cases[i].want[k].st,
+		    deliver_cases[i].want[k].code,
+		    deliver_cases[i].want[k].reply);
 	deliver_teardown(&cfg, &m, &env);
 }
 END_TEST
@@ -1365,27 +1082,19 @@ smtp_suite(void)
 	suite_add_tcase(s, tp);
 
 	tcase_set_timeout(ts, 20);
-	tcase_add_test(ts, session_pipelined_mixed);
-	tcase_add_test(ts, session_lockstep);
-	tcase_add_test(ts, session_greeting_421);
-	tcase_add_test(ts, session_greeting_554);
-	tcase_add_test(ts, session_mail_refused_pipelined);
-	tcase_add_test(ts, session_data_4xx);
-	tcase_add_test(ts, session_all_rcpts_refused);
-	tcase_add_test(ts, session_close_mid_data);
+	tcase_add_loop_test(ts, session_table, 0,
+	    (int)(sizeof(session_cases) / sizeof(session_cases[0])));
+	tcase_add_loop_test(ts, session_greeting_refused, 0,
+	    (int)(sizeof(greeting_cases) / sizeof(greeting_cases[0])));
 	tcase_add_test(ts, session_stall_times_out);
-	tcase_add_test(ts, session_helo_fallback_and_malformed);
-	tcase_add_test(ts, session_malformed_greeting);
 	tcase_add_test(ts, session_local_refusals);
 	tcase_add_test(ts, session_dsn_and_reuse);
 	tcase_add_test(ts, session_large_body);
 	tcase_add_test(ts, session_pipeline_batches);
 	tcase_add_test(ts, tcp_connect_ipv4_ipv6);
 	tcase_add_test(ts, tcp_connect_refused);
-	tcase_add_test(ts, deliver_ok_over_tcp);
-	tcase_add_test(ts, deliver_all_unknown_users);
-	tcase_add_test(ts, deliver_connect_refused);
-	tcase_add_test(ts, deliver_starttls_required);
+	tcase_add_loop_test(ts, deliver_table, 0,
+	    (int)(sizeof(deliver_cases) / sizeof(deliver_cases[0])));
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -50,6 +50,14 @@ static const struct {
 	{ "HELP", SMTPD_HELP, NULL, NULL },
 	{ "STARTTLS", SMTPD_STARTTLS, NULL, NULL },
 	{ "EXPN list", SMTPD_EXPN, NULL, NULL },
+	/* fuzz_smtpd (issue 8): '>' inside a domain literal (RFC 5321
+	 * dcontent) is not the end of the path, so what -bs accepts
+	 * without brackets also parses inside them */
+	{ "RCPT TO:ster@[192.0.1.>2]", SMTPD_RCPT, "ster@[192.0.1.>2]",
+	  NULL },
+	{ "RCPT TO:<ster@[192.0.1.>2]>", SMTPD_RCPT, "ster@[192.0.1.>2]",
+	  NULL },
+	{ "MAIL FROM:<a@[tag:>x]> SIZE=1", SMTPD_MAIL, "a@[tag:>x]", NULL },
 };
 
 static const struct {
@@ -63,6 +71,7 @@ static const struct {
 	{ "MAIL TO:<a@b>", 501, "MAIL FROM" },
 	{ "MAIL FROM:", 501, "missing address" },
 	{ "MAIL FROM:<a@b", 501, "missing '>'" },
+	{ "MAIL FROM:<a@[1.2.3.4>", 501, "missing '>'" },
 	{ "MAIL FROM:<a@b>x", 501, "text after" },
 	{ "MAIL FROM:<a b c@d>", 501, "bad address" },
 	{ "MAIL FROM:<a@b> SIZE=12x", 555, "SIZE=12x" },

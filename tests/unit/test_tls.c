@@ -3,18 +3,15 @@
  * functions, tls_ctx_new's configuration errors, and the STARTTLS steps
  * of smtp.c (not offered, refused, response injection, plaintext answer
  * on an implicit-TLS connection) against a scripted server thread over
- * a socketpair.  Real handshakes are covered by tests/integration/
- * t_tls_*.sh.
+ * a socketpair (scripted_server.c).  Real handshakes are covered by
+ * tests/integration/t_tls_*.sh.
  */
 #include "compat.h"
 
-#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <check.h>
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +23,8 @@
 #include "diag.h"
 #include "smtp.h"
 #include "tls.h"
+
+#include "scripted_server.h"
 
 #define PIN_A	"0123456789abcdef0123456789abcdef" \
 		"0123456789abcdef0123456789abcdef"
@@ -412,101 +411,20 @@ END_TEST
 
 /* ------------------------------------- STARTTLS against a script */
 
-struct step {
-	const char	*expect;	/* line prefix the client sends */
-	const char	*reply;		/* written in ONE write */
-};
-
-struct server {
-	int			 fd;
-	const struct step	*steps;
-	size_t			 nsteps;
-	char			 got[8192];	/* everything received */
-	size_t			 ngot;
-	int			 bad_step;	/* 1 + index of a mismatch */
-	pthread_t		 th;
-};
-
-/* Read until a LF arrives or the peer closes; appends to sv->got. */
-static int
-server_line(struct server *sv, size_t *start)
-{
-	struct pollfd pfd;
-	ssize_t n;
-
-	*start = sv->ngot;
-	for (;;) {
-		if (memchr(sv->got + *start, '\n', sv->ngot - *start) != NULL)
-			return 0;
-		pfd.fd = sv->fd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 5000) <= 0)
-			return -1;
-		n = read(sv->fd, sv->got + sv->ngot, sizeof(sv->got) - 1 -
-		    sv->ngot);
-		if (n <= 0)
-			return -1;
-		sv->ngot += (size_t)n;
-	}
-}
-
-static void *
-server_run(void *arg)
-{
-	struct server *sv = arg;
-	size_t i, start;
-	ssize_t n;
-
-	for (i = 0; i < sv->nsteps; i++) {
-		if (sv->steps[i].expect != NULL) {
-			if (server_line(sv, &start) == -1 ||
-			    strncmp(sv->got + start, sv->steps[i].expect,
-			    strlen(sv->steps[i].expect)) != 0) {
-				sv->bad_step = (int)i + 1;
-				break;
-			}
-		}
-		if (sv->steps[i].reply != NULL &&
-		    write(sv->fd, sv->steps[i].reply,
-		    strlen(sv->steps[i].reply)) == -1)
-			break;
-	}
-	/* Record whatever else the client sends until it closes. */
-	for (;;) {
-		struct pollfd pfd = { sv->fd, POLLIN, 0 };
-
-		if (poll(&pfd, 1, 5000) <= 0)
-			break;
-		n = read(sv->fd, sv->got + sv->ngot, sizeof(sv->got) - 1 -
-		    sv->ngot);
-		if (n <= 0)
-			break;
-		sv->ngot += (size_t)n;
-	}
-	sv->got[sv->ngot] = '\0';
-	(void)close(sv->fd);
-	return NULL;
-}
-
 /*
  * Run smtp_open_fd in mode against the script; returns its result, with
- * d filled and sv->got holding every byte the client sent.
+ * d filled and sv->sent holding every byte the client sent.
  */
 static int
-run_session(enum smtp_tls mode, const struct step *steps, size_t n,
-    struct server *sv, struct diag *d)
+run_session(enum smtp_tls mode, const struct script_step *steps, size_t n,
+    struct script_server *sv, struct diag *d)
 {
 	struct tls_config tc = { NULL, 1, PIN_A, NULL, NULL, NULL };
 	struct smtp_params p;
 	struct smtp_session s;
-	int sp[2], rc;
+	int fd, rc;
 
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	memset(sv, 0, sizeof(*sv));
-	sv->fd = sp[1];
-	sv->steps = steps;
-	sv->nsteps = n;
-	ck_assert_int_eq(pthread_create(&sv->th, NULL, server_run, sv), 0);
+	fd = script_start(sv, steps, n);
 	memset(&p, 0, sizeof(p));
 	p.host = "mx.example";
 	p.port = 587;
@@ -514,137 +432,150 @@ run_session(enum smtp_tls mode, const struct step *steps, size_t n,
 	p.helo = "client.example";
 	p.tls = mode;
 	p.tls_cfg = &tc;
-	rc = smtp_open_fd(&s, sp[0], &p, d);
+	rc = smtp_open_fd(&s, fd, &p, d);
 	if (rc == 0)
 		ck_assert_int_eq(s.tls_active, 1);
 	else
 		ck_assert_int_eq(s.tls_active, 0);
 	smtp_close(&s);
-	ck_assert_int_eq(pthread_join(sv->th, NULL), 0);
+	script_wait(sv, NULL);
 	return rc;
 }
 
-START_TEST(starttls_not_offered)
+#define GREET	"220 mx ESMTP\r\n"
+#define EHLO	"EHLO client.example\r\n"
+#define CAPS_TLS "250-mx\r\n250 STARTTLS\r\n"
+#define STEPS(a)	(a), SCRIPT_NSTEPS(a)
+
+static const struct script_step st_not_offered[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, "250-mx\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n",
+	  SCRIPT_NONE },
+};
+
+static const struct script_step st_refused[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_TLS, SCRIPT_NONE },
+	{ "STARTTLS\r\n", "454 4.7.0 TLS not available\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step st_refused_5xx[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_TLS, SCRIPT_NONE },
+	{ "STARTTLS\r\n", "502 5.5.1 not implemented\r\n", SCRIPT_NONE },
+};
+
+/* Plaintext after the 220 to STARTTLS: a response injection. */
+static const struct script_step st_injection[] = {
+	{ NULL, GREET, SCRIPT_NONE },
+	{ EHLO, CAPS_TLS, SCRIPT_NONE },
+	{ "STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n", SCRIPT_NONE },
+};
+
+static const struct script_step st_plaintext_greeting[] = {
+	{ NULL, "220 mx ESMTP plain\r\n", SCRIPT_NONE },
+};
+
+/* A server that says nothing: it may wait for a ClientHello. */
+static const struct script_step st_silent[] = {
+	{ NULL, NULL, SCRIPT_NONE },
+};
+
+/*
+ * Every case fails, as a TEMPFAIL: TLS that was asked for is never given
+ * up for plaintext.  sent is the exact bytes the client sent in all, or
+ * NULL; a hello case wants a TLS record and no SMTP command.
+ */
+static const struct {
+	const char		*name;
+	enum smtp_tls		 mode;
+	const struct script_step *steps;
+	size_t			 nsteps;
+	enum smtp_stage		 stage;
+	int			 code;		/* d.smtp_code */
+	const char		*words[3];	/* in d.text */
+	const char		*sent;		/* or NULL */
+	int			 hello;		/* want a ClientHello */
+	const char		*not_sent[2];	/* never sent */
+} starttls_cases[] = {
+	{ "not_offered", SMTP_TLS_STARTTLS, STEPS(st_not_offered),
+	  STAGE_STARTTLS, 0,
+	  { "does not offer STARTTLS (possibly stripped by a middlebox); "
+	    "refusing to send in clear", "tls off", NULL },
+	  EHLO, 0, { NULL, NULL } },
+	{ "refused", SMTP_TLS_STARTTLS, STEPS(st_refused), STAGE_STARTTLS,
+	  454, { "TLS not available", "never falls back", NULL },
+	  EHLO "STARTTLS\r\n", 0, { "MAIL", "AUTH" } },
+	{ "refused_5xx_is_temporary", SMTP_TLS_STARTTLS,
+	  STEPS(st_refused_5xx), STAGE_STARTTLS, 502,
+	  { NULL, NULL, NULL }, EHLO "STARTTLS\r\n", 0, { NULL, NULL } },
+	{ "injection", SMTP_TLS_STARTTLS, STEPS(st_injection),
+	  STAGE_STARTTLS, 0,
+	  { "14 unexpected byte(s) of plaintext after its 220 reply to "
+	    "STARTTLS", "injection", NULL },
+	  EHLO "STARTTLS\r\n", 0, { NULL, NULL } },
+	{ "smtps_plaintext_answer", SMTP_TLS_SMTPS,
+	  STEPS(st_plaintext_greeting), STAGE_STARTTLS, 0,
+	  { "answered in plaintext (\"220 ...\")", "set \"tls starttls\"",
+	    "587" },
+	  NULL, 1, { "EHLO", NULL } },
+	{ "greeting_timeout_hint", SMTP_TLS_STARTTLS, STEPS(st_silent),
+	  STAGE_GREETING, 0, { "timed out", "set \"tls smtps\"", NULL },
+	  "", 0, { NULL, NULL } },
+};
+
+/* What the client of starttls case i sent. */
+static void
+check_sent(size_t i, const struct script_server *sv)
 {
-	static const struct step steps[] = {
-		{ NULL, "220 mx ESMTP\r\n" },
-		{ "EHLO client.example\r\n", "250-mx\r\n250-PIPELINING\r\n"
-		    "250 AUTH PLAIN\r\n" },
-	};
-	struct server sv;
-	struct diag d;
+	char e1[1024];
+	size_t k;
 
-	ck_assert_int_eq(run_session(SMTP_TLS_STARTTLS, steps, 2, &sv, &d),
-	    -1);
-	ck_assert_int_eq(sv.bad_step, 0);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-	ck_assert_msg(strstr(d.text, "does not offer STARTTLS (possibly "
-	    "stripped by a middlebox); refusing to send in clear") &&
-	    strstr(d.text, "tls off"), "got \"%s\"", d.text);
-	ck_assert_msg(strcmp(sv.got, "EHLO client.example\r\n") == 0,
-	    "client sent \"%s\", want only the EHLO", sv.got);
-}
-END_TEST
-
-START_TEST(starttls_refused)
-{
-	static const struct step steps[] = {
-		{ NULL, "220 mx ESMTP\r\n" },
-		{ "EHLO", "250-mx\r\n250 STARTTLS\r\n" },
-		{ "STARTTLS\r\n", "454 4.7.0 TLS not available\r\n" },
-	};
-	struct server sv;
-	struct diag d;
-
-	ck_assert_int_eq(run_session(SMTP_TLS_STARTTLS, steps, 3, &sv, &d),
-	    -1);
-	ck_assert_int_eq(sv.bad_step, 0);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_STARTTLS);
-	ck_assert_int_eq(d.smtp_code, 454);
-	ck_assert_msg(strstr(d.text, "TLS not available") != NULL &&
-	    strstr(d.text, "never falls back") != NULL, "got \"%s\"", d.text);
-	ck_assert_msg(strstr(sv.got, "MAIL") == NULL && strstr(sv.got,
-	    "AUTH") == NULL, "client sent \"%s\"", sv.got);
-}
-END_TEST
-
-START_TEST(starttls_refused_5xx_is_temporary)
-{
-	static const struct step steps[] = {
-		{ NULL, "220 mx ESMTP\r\n" },
-		{ "EHLO", "250-mx\r\n250 STARTTLS\r\n" },
-		{ "STARTTLS\r\n", "502 5.5.1 not implemented\r\n" },
-	};
-	struct server sv;
-	struct diag d;
-
-	ck_assert_int_eq(run_session(SMTP_TLS_STARTTLS, steps, 3, &sv, &d),
-	    -1);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
-}
-END_TEST
-
-START_TEST(starttls_injection)
-{
-	static const struct step steps[] = {
-		{ NULL, "220 mx ESMTP\r\n" },
-		{ "EHLO", "250-mx\r\n250 STARTTLS\r\n" },
-		{ "STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n" },
-	};
-	struct server sv;
-	struct diag d;
-
-	ck_assert_int_eq(run_session(SMTP_TLS_STARTTLS, steps, 3, &sv, &d),
-	    -1);
-	ck_assert_int_eq(sv.bad_step, 0);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_int_eq(d.stage, STAGE_STARTTLS);
-	ck_assert_msg(strstr(d.text, "14 unexpected byte(s) of plaintext "
-	    "after its 220 reply to STARTTLS") != NULL &&
-	    strstr(d.text, "injection") != NULL, "got \"%s\"", d.text);
-	ck_assert_msg(strcmp(sv.got, "EHLO client.example\r\nSTARTTLS\r\n")
-	    == 0, "client sent \"%s\", want EHLO and STARTTLS only", sv.got);
-}
-END_TEST
-
-START_TEST(smtps_plaintext_answer)
-{
-	static const struct step steps[] = {
-		{ NULL, "220 mx ESMTP plain\r\n" },
-	};
-	struct server sv;
-	struct diag d;
-
-	ck_assert_int_eq(run_session(SMTP_TLS_SMTPS, steps, 1, &sv, &d), -1);
-	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
-	ck_assert_msg(strstr(d.text, "answered in plaintext (\"220 ...\")") &&
-	    strstr(d.text, "set \"tls starttls\"") &&
-	    strstr(d.text, "587"), "got \"%s\"", d.text);
+	if (starttls_cases[i].sent != NULL)
+		ck_assert_msg(strcmp(sv->sent, starttls_cases[i].sent) == 0,
+		    "%s: client sent \"%s\", want \"%s\"",
+		    starttls_cases[i].name,
+		    script_esc(sv->sent, sv->nsent, e1, sizeof(e1)),
+		    starttls_cases[i].sent);
 	/* what went out is a TLS ClientHello, never an SMTP command */
-	ck_assert_msg(sv.ngot > 5 && (unsigned char)sv.got[0] == 0x16,
-	    "client sent %zu bytes starting 0x%02x, want a TLS record",
-	    sv.ngot, (unsigned char)sv.got[0]);
-	ck_assert_ptr_null(strstr(sv.got, "EHLO"));
+	if (starttls_cases[i].hello)
+		ck_assert_msg(sv->nsent > 5 &&
+		    (unsigned char)sv->sent[0] == 0x16, "client sent %zu "
+		    "bytes starting 0x%02x, want a TLS record", sv->nsent,
+		    (unsigned char)sv->sent[0]);
+	for (k = 0; k < 2; k++)
+		if (starttls_cases[i].not_sent[k] != NULL)
+			ck_assert_msg(strstr(sv->sent,
+			    starttls_cases[i].not_sent[k]) == NULL,
+			    "%s: client sent \"%s\"", starttls_cases[i].name,
+			    script_esc(sv->sent, sv->nsent, e1, sizeof(e1)));
 }
-END_TEST
 
-START_TEST(greeting_timeout_hint)
+START_TEST(starttls_script)
 {
-	/* A server that says nothing: it may wait for a ClientHello. */
-	static const struct step steps[] = {
-		{ NULL, NULL },
-	};
-	struct server sv;
+	const size_t i = (size_t)_i;
+	struct script_server sv;
 	struct diag d;
+	size_t k;
 
-	ck_assert_int_eq(run_session(SMTP_TLS_STARTTLS, steps, 1, &sv, &d),
-	    -1);
-	ck_assert_msg(strstr(d.text, "timed out") != NULL &&
-	    strstr(d.text, "set \"tls smtps\"") != NULL, "got \"%s\"",
-	    d.text);
+	ck_assert_int_eq(run_session(starttls_cases[i].mode,
+	    starttls_cases[i].steps, starttls_cases[i].nsteps, &sv, &d), -1);
+	ck_assert_int_eq(d.outcome, OUTCOME_TEMPFAIL);
+	ck_assert_int_eq(d.exitcode, EX_TEMPFAIL);
+	ck_assert_msg(d.stage == starttls_cases[i].stage, "%s: got stage %d, "
+	    "want %d", starttls_cases[i].name, d.stage,
+	    starttls_cases[i].stage);
+	ck_assert_msg(d.smtp_code == starttls_cases[i].code, "%s: got code "
+	    "%d, want %d", starttls_cases[i].name, d.smtp_code,
+	    starttls_cases[i].code);
+	for (k = 0; k < 3; k++)
+		if (starttls_cases[i].words[k] != NULL)
+			ck_assert_msg(strstr(d.text,
+			    starttls_cases[i].words[k]) != NULL, "%s: got "
+			    "\"%s\", want it to say \"%s\"",
+			    starttls_cases[i].name, d.text,
+			    starttls_cases[i].words[k]);
+	check_sent(i, &sv);
 }
 END_TEST
 
@@ -672,12 +603,8 @@ tls_suite(void)
 
 	tc = tcase_create("starttls");
 	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, starttls_not_offered);
-	tcase_add_test(tc, starttls_refused);
-	tcase_add_test(tc, starttls_refused_5xx_is_temporary);
-	tcase_add_test(tc, starttls_injection);
-	tcase_add_test(tc, smtps_plaintext_answer);
-	tcase_add_test(tc, greeting_timeout_hint);
+	tcase_add_loop_test(tc, starttls_script, 0,
+	    (int)(sizeof(starttls_cases) / sizeof(starttls_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
