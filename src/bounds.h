@@ -145,8 +145,6 @@
 #define DKIM_FOLD_WIDTH		78
 /* The DKIM-Signature header fields of one message, all keys together. */
 #define DKIM_SIGS_MAX		(16 * 1024)
-/* One DNS answer (--check's TXT lookup). */
-#define DKIM_DNS_ANSWER_MAX	(16 * 1024)
 
 /* TLS session cache (tlscache.c, issue 7): the policy digest (SHA-256),
  * the session data GnuTLS exports (a TLS 1.3 ticket is a few hundred

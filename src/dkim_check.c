@@ -17,12 +17,6 @@
  */
 #include "compat.h"
 
-#include <sys/types.h>
-#include <netinet/in.h>
-#include <arpa/nameser.h>
-#include <netdb.h>
-#include <resolv.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +27,8 @@
 #include "crypto.h"
 #include "diag.h"
 #include "dkim.h"
+#include "dnstxt.h"
+#include "selfcheck.h"
 #include "util.h"
 
 /* Seconds per DNS try; one try only. */
@@ -58,17 +54,22 @@ struct dkim_item {
 	char		 detail[DIAG_TEXT_MAX];
 };
 
-/* The resolver, opened once; usable == 0 means "DNS unavailable". */
+/* Whether DNS answers, found out once for all keys (dnstxt_usable). */
 struct dkim_dns {
-	struct __res_state st;
-	int		 open;
+	int		 probed;
 	int		 usable;
 };
 
-static void	dkim_dns_open(struct dkim_dns *dns);
-static int	dkim_txt_of(ns_msg *msg, ns_rr *rr, char *out, size_t size);
+/* What dkim_match looks for in the TXT records of one name. */
+struct dkim_want {
+	const char	*p;		/* the public key, base64 */
+	const char	*k;		/* "rsa" or "ed25519" */
+	int		 seen;		/* some record had a p= tag */
+};
+
 static int	dkim_tag(const char *rec, const char *tag, char *out,
 		    size_t size);
+static int	dkim_match(const char *txt, void *arg);
 static void	dkim_lookup(struct dkim_dns *dns, struct dkim_item *it);
 static void	dkim_item_fill(const struct config *cfg,
 		    struct dkim_item *it, struct dkim_dns *dns, int use_dns);
@@ -79,44 +80,6 @@ static void	dkim_print_json(FILE *out, const struct config *cfg,
 static void	dkim_print_text(FILE *out, const struct dkim_item *it);
 
 /* ------------------------------------------------ DNS */
-
-static void
-dkim_dns_open(struct dkim_dns *dns)
-{
-	unsigned char ans[512];
-
-	memset(dns, 0, sizeof(*dns));
-	if (res_ninit(&dns->st) != 0)
-		return;
-	dns->open = 1;
-	dns->st.retrans = DKIM_DNS_TIMEOUT;
-	dns->st.retry = 1;
-	/* Any working resolver knows the root servers. */
-	dns->usable = res_nquery(&dns->st, ".", ns_c_in, ns_t_ns, ans,
-	    sizeof(ans)) > 0;
-}
-
-/* The strings of one TXT record, concatenated (non-printables as '?'). */
-static int
-dkim_txt_of(ns_msg *msg, ns_rr *rr, char *out, size_t size)
-{
-	const unsigned char *p = ns_rr_rdata(*rr);
-	const unsigned char *end = p + ns_rr_rdlen(*rr);
-	size_t o = 0, n, i;
-
-	(void)msg;
-	while (p < end) {
-		n = *p++;
-		if (n > (size_t)(end - p) || o + n >= size)
-			return -1;
-		for (i = 0; i < n; i++)
-			out[o++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] :
-			    '?';
-		p += n;
-	}
-	out[o] = '\0';
-	return 0;
-}
 
 /* The value of tag in a tag=value list, blanks removed; 0 or -1. */
 static int
@@ -147,16 +110,31 @@ dkim_tag(const char *rec, const char *tag, char *out, size_t size)
 	return -1;
 }
 
+/* dnstxt_each's test: a key record (p= tag) with our key and type. */
+static int
+dkim_match(const char *txt, void *arg)
+{
+	struct dkim_want *w = arg;
+	char got[DKIM_TXT_MAX], k[32];
+
+	if (dkim_tag(txt, "p", got, sizeof(got)) == -1)
+		return 0;
+	w->seen = 1;
+	if (dkim_tag(txt, "k", k, sizeof(k)) == -1)
+		(void)strlcpy(k, "rsa", sizeof(k));	/* RFC 6376 3.6.1 */
+	return strcmp(got, w->p) == 0 && strcmp(k, w->k) == 0;
+}
+
 static void
 dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
 {
-	unsigned char ans[DKIM_DNS_ANSWER_MAX];
-	char txt[DKIM_TXT_MAX], want[DKIM_TXT_MAX], got[DKIM_TXT_MAX];
-	char k[32];
-	ns_msg msg;
-	ns_rr rr;
-	int n, i, seen = 0;
+	char txt[DKIM_TXT_MAX], want[DKIM_TXT_MAX];
+	struct dkim_want w;
 
+	if (!dns->probed) {
+		dns->usable = dnstxt_usable(DKIM_DNS_TIMEOUT);
+		dns->probed = 1;
+	}
 	if (!dns->usable) {
 		it->status = DS_UNCHECKED;
 		(void)strlcpy(it->detail, "not checked: DNS unavailable",
@@ -164,32 +142,29 @@ dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
 		return;
 	}
 	(void)dkim_tag(buf_str(&it->record), "p", want, sizeof(want));
-	n = res_nquery(&dns->st, it->name, ns_c_in, ns_t_txt, ans,
-	    sizeof(ans));
-	if (n > 0 && ns_initparse(ans, n, &msg) == 0) {
-		for (i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
-			if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 ||
-			    ns_rr_type(rr) != ns_t_txt ||
-			    dkim_txt_of(&msg, &rr, txt, sizeof(txt)) == -1 ||
-			    dkim_tag(txt, "p", got, sizeof(got)) == -1)
-				continue;
-			seen = 1;
-			if (dkim_tag(txt, "k", k, sizeof(k)) == -1)
-				(void)strlcpy(k, "rsa", sizeof(k));
-			if (strcmp(got, want) == 0 && strcmp(k,
-			    strcmp(it->alg, "rsa-sha256") == 0 ? "rsa" :
-			    "ed25519") == 0) {
-				it->status = DS_OK;
-				(void)strlcpy(it->detail, "published record "
-				    "matches", sizeof(it->detail));
-				return;
-			}
-		}
+	w.p = want;
+	w.k = strcmp(it->alg, "rsa-sha256") == 0 ? "rsa" : "ed25519";
+	w.seen = 0;
+	switch (dnstxt_each(it->name, DKIM_DNS_TIMEOUT, txt, sizeof(txt),
+	    dkim_match, &w)) {
+	case DNSTXT_FOUND:
+		it->status = DS_OK;
+		(void)strlcpy(it->detail, "published record matches",
+		    sizeof(it->detail));
+		return;
+	case DNSTXT_UNAVAILABLE:
+		it->status = DS_UNCHECKED;
+		(void)strlcpy(it->detail, "not checked: DNS unavailable",
+		    sizeof(it->detail));
+		return;
+	case DNSTXT_NONE:
+	default:
+		break;
 	}
-	it->status = seen ? DS_MISMATCH : DS_MISSING;
-	(void)snprintf(it->detail, sizeof(it->detail), seen ? "%s has a DKIM "
-	    "record with a different key: publish the record above (or fix "
-	    "dkim_key_file)" : "no DKIM record at %s: publish the record "
+	it->status = w.seen ? DS_MISMATCH : DS_MISSING;
+	(void)snprintf(it->detail, sizeof(it->detail), w.seen ? "%s has a "
+	    "DKIM record with a different key: publish the record above (or "
+	    "fix dkim_key_file)" : "no DKIM record at %s: publish the record "
 	    "above", it->name);
 }
 
@@ -231,8 +206,6 @@ dkim_item_fill(const struct config *cfg, struct dkim_item *it,
 		    sizeof(it->detail));
 		return;
 	}
-	if (!dns->open)
-		dkim_dns_open(dns);
 	dkim_lookup(dns, it);
 }
 
@@ -251,21 +224,19 @@ dkim_print_zone(FILE *out, const struct dkim_item *it)
 	fputc('\n', out);
 }
 
+/* A JSON string (selfcheck_json_escape, as the rest of --json). */
 static void
 dkim_print_json_str(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct buf b;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	/* at worst six octets ("\u00XX") for each one */
+	buf_init(&b, 6 * strlen(s) + 8);
+	if (selfcheck_json_escape(&b, s) == 0)
+		fputs(buf_str(&b), out);
+	else
+		fputs("\"\"", out);
+	buf_free(&b);
 }
 
 static void
@@ -348,7 +319,5 @@ dkim_check_report(const struct config *cfg, FILE *out, int json,
 	if (json)
 		fputc(']', out);
 	free(it);
-	if (dns.open)
-		res_nclose(&dns.st);
 	return bad;
 }

@@ -20,12 +20,14 @@
 
 #include <netdb.h>
 #include <resolv.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dnstxt.h"
 #include "util.h"
 
-#define DNSTXT_ANSWER_MAX	8192
+/* One answer; over TCP (truncated UDP) a 4096-bit DKIM key and more fit. */
+#define DNSTXT_ANSWER_MAX	(16 * 1024)
 
 int
 dnstxt_join(const unsigned char *rdata, size_t len, char *out, size_t size)
@@ -69,19 +71,18 @@ dnstxt_usable(int timeout)
 }
 
 enum dnstxt_status
-dnstxt_find(const char *name, const char *prefix, int timeout, char *out,
-    size_t size)
+dnstxt_each(const char *name, int timeout, char *text, size_t size,
+    int (*fn)(const char *text, void *arg), void *arg)
 {
 	struct __res_state st;
 	unsigned char ans[DNSTXT_ANSWER_MAX];
 	ns_msg msg;
 	ns_rr rr;
 	enum dnstxt_status rc = DNSTXT_NONE;
-	size_t plen = strlen(prefix);
 	int n, i, herr;
 
 	if (size > 0)
-		out[0] = '\0';
+		text[0] = '\0';
 	memset(&st, 0, sizeof(st));
 	if (res_ninit(&st) != 0)
 		return DNSTXT_UNAVAILABLE;
@@ -102,17 +103,33 @@ dnstxt_find(const char *name, const char *prefix, int timeout, char *out,
 		if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 ||
 		    ns_rr_type(rr) != ns_t_txt)
 			continue;
-		if (dnstxt_join(ns_rr_rdata(rr), ns_rr_rdlen(rr), out,
+		if (dnstxt_join(ns_rr_rdata(rr), ns_rr_rdlen(rr), text,
 		    size) == -1)
 			continue;
-		if (ascii_strncasecmp(out, prefix, plen) == 0 &&
-		    (out[plen] == '\0' || out[plen] == ' ' ||
-		    out[plen] == ';')) {
+		if (fn(text, arg) != 0) {
 			rc = DNSTXT_FOUND;
 			break;
 		}
-		out[0] = '\0';
+		text[0] = '\0';
 	}
 	res_nclose(&st);
 	return rc;
+}
+
+/* dnstxt_find's test: the record starts with the prefix, then ends. */
+static int
+dnstxt_has_prefix(const char *text, void *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return ascii_strncasecmp(text, prefix, plen) == 0 &&
+	    (text[plen] == '\0' || text[plen] == ' ' || text[plen] == ';');
+}
+
+enum dnstxt_status
+dnstxt_find(const char *name, const char *prefix, int timeout, char *out,
+    size_t size)
+{
+	return dnstxt_each(name, timeout, out, size, dnstxt_has_prefix,
+	    (void *)(uintptr_t)prefix);
 }

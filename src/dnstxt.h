@@ -29,6 +29,17 @@ enum dnstxt_status dnstxt_find(const char *name, const char *prefix,
 	    int timeout, char *out, size_t size);
 
 /*
+ * Call fn(text, arg) for each TXT record of name (at most timeout
+ * seconds, one try), its strings joined into text (the caller's buffer
+ * of size bytes, NUL-terminated, non-printable bytes as '?'); a record
+ * that does not fit is passed over.  The walk stops when fn returns
+ * non-zero: DNSTXT_FOUND, with that record left in text.  DNSTXT_NONE
+ * when the name does not exist, has no TXT record, or fn took none.
+ */
+enum dnstxt_status dnstxt_each(const char *name, int timeout, char *text,
+	    size_t size, int (*fn)(const char *text, void *arg), void *arg);
+
+/*
  * 1 when DNS answers at all: the root zone's NS records resolve (any
  * working resolver knows them).  A resolver that calls the root zone
  * nonexistent (a stub without upstream) or does not answer within
