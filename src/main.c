@@ -1,6 +1,7 @@
 /*
- * main.c - argv[0] dispatch, process hygiene, the submission pipeline and
- * the exit code.  With log.c the only file that calls exit().
+ * main.c - argv[0] dispatch, process hygiene and the submission pipeline
+ * (intake, submit.c, its exit code).  With log.c the only file that
+ * calls exit().
  *
  * Security: the process may run setgid (design.md 6).  Before anything is
  * opened: fds 0-2 are forced open, the umask is 077, every other fd is
@@ -76,9 +77,6 @@ static int	 mode_runq(struct run *r);
 static int	 detach(void);
 static void	 deliver_detached(struct run *r, struct msg *m,
 		    const char *id);
-static int	 submission_exitcode(const struct run *r,
-		    const struct envelope *env, const struct submit_result *sr);
-static void	 report_refused(const struct envelope *env);
 static void	 msg_cleanup(void *arg);
 
 /*
@@ -226,81 +224,6 @@ msg_cleanup(void *arg)
 	msg_discard(arg);
 }
 
-static void
-report_refused(const struct envelope *env)
-{
-	size_t i;
-
-	for (i = 0; i < env->nrcpts; i++) {
-		const struct rcpt *rc = &env->rcpts[i];
-
-		const char *advice;
-
-		/* the reply's catalogue line, as in the log and bounces */
-		advice = rc->state == RCPT_PERMFAIL && rc->code >= 200 ?
-		    diag_reply_advice(rc->code, rc->reply) : NULL;
-		if (advice != NULL && rc->reply != NULL &&
-		    strstr(rc->reply, advice) != NULL)
-			advice = NULL;	/* already there */
-		if (rc->state == RCPT_PERMFAIL && rc->code >= 200)
-			log_warnx("<%s> refused: %d %s%s%s", rc->addr, rc->code,
-			    rc->reply != NULL ? rc->reply : "", advice != NULL ?
-			    "; " : "", advice != NULL ? advice : "");
-		else if (rc->state == RCPT_PERMFAIL)
-			log_warnx("<%s> refused: %s", rc->addr,
-			    rc->reply != NULL ? rc->reply :
-			    "permanent failure");
-	}
-}
-
-/*
- * The one place the delivery result becomes an exit code (compat.md 2.4).
- * Exit 0 means we took responsibility: everything delivered, the rest
- * durably queued, refusals bounced.  Partial acceptance exits 0 unless
- * -oep/-oeq was given explicitly, so callers such as PHP do not resend
- * to the recipients that got it.
- */
-static int
-submission_exitcode(const struct run *r, const struct envelope *env,
-    const struct submit_result *sr)
-{
-	const struct diag *d = &sr->attempt;
-	size_t i;
-	int code = 0, told;
-
-	if (sr->queued && envelope_count(env, RCPT_TEMPFAIL) > 0)
-		log_warnx("queued as %s: %s; will retry (see mailq)", sr->id,
-		    d->text[0] != '\0' ? d->text : "temporary failure");
-	if (envelope_count(env, RCPT_PERMFAIL) == 0)
-		return 0;
-	report_refused(env);
-	told = r->opts.errmode == ERRMODE_PRINT ||
-	    r->opts.errmode == ERRMODE_QUIET || sr->bounce_failed;
-	if ((envelope_count(env, RCPT_DONE) > 0 || sr->queued) && !told)
-		return 0;
-	/* -oee: the report went back by mail, which is the answer. */
-	if (r->opts.errmode == ERRMODE_BERKNET && sr->bounced)
-		return 0;
-	/* Refused after RCPT (MAIL, DATA, the dot): the reply decides. */
-	if (d->outcome == OUTCOME_PERMFAIL && d->stage != STAGE_RCPT &&
-	    d->exitcode != 0)
-		return d->exitcode;
-	/* Refused at RCPT: 67 only when every refusal is "unknown user". */
-	for (i = 0; i < env->nrcpts; i++) {
-		const struct rcpt *rc = &env->rcpts[i];
-		char enh[16];
-		int c;
-
-		if (rc->state != RCPT_PERMFAIL)
-			continue;
-		diag_enh_of_text(rc->reply, enh, sizeof(enh));
-		c = diag_perm_exitcode(rc->code, enh);
-		if (code == 0 || code == EX_NOUSER)
-			code = c;
-	}
-	return code != 0 ? code : EX_UNAVAILABLE;
-}
-
 /*
  * Detach for -odb: 1 in the caller (after the middle child is reaped),
  * 0 in the grandchild (new session, fds 0-2 on /dev/null), -1 when fork
@@ -435,7 +358,7 @@ mode_send(struct run *r)
 		deliver_detached(r, &m, sr.id);
 		rc = 0;
 	} else
-		rc = submission_exitcode(r, &env, &sr);
+		rc = submit_exitcode(r->opts.errmode, &env, &sr);
 	log_set_cleanup(NULL, NULL);
 	msg_discard(&m);
 	envelope_free(&env);

@@ -50,6 +50,7 @@ static void	 submit_report_now(const struct config *cfg,
 static int	 submit_hybrid(const struct config *cfg,
 		    const struct submit_opts *o, struct envelope *env,
 		    struct msg *m, struct submit_result *r, struct diag *d);
+static void	 submit_report_refused(const struct envelope *env);
 
 static int
 submit_commit(const struct config *cfg, struct envelope *env,
@@ -189,4 +190,72 @@ submit_message(const struct config *cfg, const struct submit_opts *o,
 	default:
 		return submit_hybrid(cfg, o, env, m, r, d);
 	}
+}
+
+/* One stderr line for each recipient refused for good. */
+static void
+submit_report_refused(const struct envelope *env)
+{
+	size_t i;
+
+	for (i = 0; i < env->nrcpts; i++) {
+		const struct rcpt *rc = &env->rcpts[i];
+		const char *advice;
+
+		/* the reply's catalogue line, as in the log and bounces */
+		advice = rc->state == RCPT_PERMFAIL && rc->code >= 200 ?
+		    diag_reply_advice(rc->code, rc->reply) : NULL;
+		if (advice != NULL && rc->reply != NULL &&
+		    strstr(rc->reply, advice) != NULL)
+			advice = NULL;	/* already there */
+		if (rc->state == RCPT_PERMFAIL && rc->code >= 200)
+			log_warnx("<%s> refused: %d %s%s%s", rc->addr, rc->code,
+			    rc->reply != NULL ? rc->reply : "", advice != NULL ?
+			    "; " : "", advice != NULL ? advice : "");
+		else if (rc->state == RCPT_PERMFAIL)
+			log_warnx("<%s> refused: %s", rc->addr,
+			    rc->reply != NULL ? rc->reply :
+			    "permanent failure");
+	}
+}
+
+int
+submit_exitcode(enum error_mode errmode, const struct envelope *env,
+    const struct submit_result *sr)
+{
+	const struct diag *d = &sr->attempt;
+	size_t i;
+	int code = 0, told;
+
+	if (sr->queued && envelope_count(env, RCPT_TEMPFAIL) > 0)
+		log_warnx("queued as %s: %s; will retry (see mailq)", sr->id,
+		    d->text[0] != '\0' ? d->text : "temporary failure");
+	if (envelope_count(env, RCPT_PERMFAIL) == 0)
+		return 0;
+	submit_report_refused(env);
+	told = errmode == ERRMODE_PRINT ||
+	    errmode == ERRMODE_QUIET || sr->bounce_failed;
+	if ((envelope_count(env, RCPT_DONE) > 0 || sr->queued) && !told)
+		return 0;
+	/* -oee: the report went back by mail, which is the answer. */
+	if (errmode == ERRMODE_BERKNET && sr->bounced)
+		return 0;
+	/* Refused after RCPT (MAIL, DATA, the dot): the reply decides. */
+	if (d->outcome == OUTCOME_PERMFAIL && d->stage != STAGE_RCPT &&
+	    d->exitcode != 0)
+		return d->exitcode;
+	/* Refused at RCPT: 67 only when every refusal is "unknown user". */
+	for (i = 0; i < env->nrcpts; i++) {
+		const struct rcpt *rc = &env->rcpts[i];
+		char enh[16];
+		int c;
+
+		if (rc->state != RCPT_PERMFAIL)
+			continue;
+		diag_enh_of_text(rc->reply, enh, sizeof(enh));
+		c = diag_perm_exitcode(rc->code, enh);
+		if (code == 0 || code == EX_NOUSER)
+			code = c;
+	}
+	return code != 0 ? code : EX_UNAVAILABLE;
 }

@@ -3,7 +3,8 @@
  * of design.md 3 (hybrid, background, queue).
  *
  * main.c reads the message (msg_read), calls submit_message(), and turns
- * the result into the exit code; it also detaches the background
+ * the result into the exit code with submit_exitcode(); it also detaches
+ * the background
  * delivery (a process matter), which then runs the queue runner on the
  * committed entry.
  */
@@ -69,5 +70,21 @@ struct submit_result {
 int	 submit_message(const struct config *cfg,
 	    const struct submit_opts *o, struct envelope *env, struct msg *m,
 	    struct submit_result *r, struct diag *d);
+
+/*
+ * The one place a delivery result becomes the exit code (compat.md 2.4),
+ * after submit_message() returned 0.  Exit 0 means we took
+ * responsibility: everything delivered, the rest durably queued,
+ * refusals bounced.  Partial acceptance exits 0 unless -oep/-oeq
+ * (errmode) was given explicitly, so callers such as PHP do not resend
+ * to the recipients that got it; with -oee a mailed report is the
+ * answer.  Otherwise a refusal after RCPT gives the reply's code
+ * (r->attempt), refusals at RCPT give 67 when every one is "unknown
+ * user", else the first one's code (diag_perm_exitcode), 69 by default.
+ * Writes one stderr line for the queue ID when recipients are queued
+ * and one for each refused recipient (the reply and its advice).
+ */
+int	 submit_exitcode(enum error_mode errmode,
+	    const struct envelope *env, const struct submit_result *r);
 
 #endif /* SENDSMTP_SUBMIT_H */

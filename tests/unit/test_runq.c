@@ -3,7 +3,8 @@
  * -qR/-qI filters) and runs over a mkdtemp spool with the smarthost down
  * (127.0.0.1 port 1 refuses at once): deferral, due-only skipping,
  * filters, expiry bounce, no bounce of a bounce, one connection attempt
- * per run, mailq output.
+ * per run, mailq output; and the submission's exit code (submit.c,
+ * compat.md 2.4) for every mix of recipient states and -oe modes.
  */
 #include "compat.h"
 
@@ -29,6 +30,7 @@
 #include "msg.h"
 #include "queue.h"
 #include "runq.h"
+#include "submit.h"
 #include "util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -471,6 +473,114 @@ START_TEST(mailq_lists_and_counts)
 }
 END_TEST
 
+/* ------------------------------------------------------------ exit code */
+
+/* A recipient as the attempt left it. */
+struct xrcpt {
+	enum rcpt_state	 state;
+	int		 code;
+	const char	*reply;
+};
+
+static const struct {
+	const char	*name;
+	struct xrcpt	 r[3];		/* up to 3; state PENDING ends */
+	enum error_mode	 errmode;
+	int		 queued, bounced, bounce_failed;
+	enum outcome	 out;		/* the attempt (r->attempt) */
+	enum smtp_stage	 stage;
+	int		 att_exit;
+	int		 want;
+} exits[] = {
+	{ "all delivered", { { RCPT_DONE, 250, "2.1.5 ok" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_OK, STAGE_NONE, 0, 0 },
+	{ "queued, nothing refused", { { RCPT_TEMPFAIL, 451, "4.3.0 later" } },
+	    ERRMODE_UNSET, 1, 0, 0, OUTCOME_TEMPFAIL, STAGE_RCPT, 75, 0 },
+	{ "partial: the bounce is the answer",
+	    { { RCPT_DONE, 250, "2.1.5 ok" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_UNSET, 0, 1, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 0 },
+	{ "partial with -oep: the exit code tells",
+	    { { RCPT_DONE, 250, "2.1.5 ok" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_PRINT, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 67 },
+	{ "partial with -oeq", { { RCPT_DONE, 250, "2.1.5 ok" },
+	    { RCPT_PERMFAIL, 550, "5.7.1 relaying denied" } },
+	    ERRMODE_QUIET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 69, 69 },
+	{ "partial, bounce could not be queued",
+	    { { RCPT_DONE, 250, "2.1.5 ok" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_UNSET, 0, 0, 1, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 67 },
+	{ "queued and refused: the bounce is the answer",
+	    { { RCPT_TEMPFAIL, 452, "4.5.3 too many" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_UNSET, 1, 1, 0, OUTCOME_TEMPFAIL, STAGE_RCPT, 75, 0 },
+	{ "every refusal unknown user", {
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 nor this one" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 67 },
+	{ "unknown user and a policy refusal", {
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" },
+	    { RCPT_PERMFAIL, 554, "5.7.1 relaying denied" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 69, 69 },
+	{ "policy refusal first, then unknown user", {
+	    { RCPT_PERMFAIL, 554, "5.7.1 relaying denied" },
+	    { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 69, 69 },
+	{ "unknown host", { { RCPT_PERMFAIL, 550, "5.1.2 bad domain" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 68, 68 },
+	{ "refused at RCPT without enhanced code",
+	    { { RCPT_PERMFAIL, 550, "go away" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 69, 69 },
+	{ "refused locally, no reply", { { RCPT_PERMFAIL, 0, NULL } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_NONE, 0, 69 },
+	{ "too big at the dot: the reply decides",
+	    { { RCPT_PERMFAIL, 552, "5.3.4 message too big" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_BODY, 65, 65 },
+	{ "refused at MAIL", { { RCPT_PERMFAIL, 553, "5.1.8 bad sender" } },
+	    ERRMODE_UNSET, 0, 0, 0, OUTCOME_PERMFAIL, STAGE_MAIL, 69, 69 },
+	{ "-oee and the report went by mail",
+	    { { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_BERKNET, 0, 1, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 0 },
+	{ "-oee but no report could be queued",
+	    { { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_BERKNET, 0, 0, 1, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 67 },
+	{ "-oem: the exit code still tells when nothing went",
+	    { { RCPT_PERMFAIL, 550, "5.1.1 no such user" } },
+	    ERRMODE_MAIL, 0, 1, 0, OUTCOME_PERMFAIL, STAGE_RCPT, 67, 67 },
+};
+
+START_TEST(exitcode_table)
+{
+	struct envelope env;
+	struct submit_result sr;
+	struct diag d;
+	const char *addrs[] = { "a@example.org", "b@example.org",
+	    "c@example.org" };
+	size_t i;
+
+	envelope_init(&env);
+	envelope_set_sender(&env, "s@example.org");
+	for (i = 0; i < 3 && exits[_i].r[i].state != RCPT_PENDING; i++) {
+		ck_assert_int_eq(envelope_add_rcpt(&env, addrs[i], &d), 1);
+		envelope_rcpt_set(&env.rcpts[i], exits[_i].r[i].state,
+		    exits[_i].r[i].code, exits[_i].r[i].reply);
+	}
+	memset(&sr, 0, sizeof(sr));
+	sr.queued = exits[_i].queued;
+	sr.bounced = exits[_i].bounced;
+	sr.bounce_failed = exits[_i].bounce_failed;
+	if (sr.queued)
+		(void)strlcpy(sr.id, "TESTID", sizeof(sr.id));
+	sr.attempt.outcome = exits[_i].out;
+	sr.attempt.stage = exits[_i].stage;
+	sr.attempt.exitcode = exits[_i].att_exit;
+	ck_assert_msg(submit_exitcode(exits[_i].errmode, &env, &sr) ==
+	    exits[_i].want, "%s: want %d", exits[_i].name, exits[_i].want);
+	envelope_free(&env);
+}
+END_TEST
+
 static Suite *
 runq_suite(void)
 {
@@ -482,6 +592,7 @@ runq_suite(void)
 	tcase_add_test(pure, backoff_jitter);
 	tcase_add_test(pure, schedule_records_attempt);
 	tcase_add_loop_test(pure, filter_table, 0, (int)NELEM(filters));
+	tcase_add_loop_test(pure, exitcode_table, 0, (int)NELEM(exits));
 	suite_add_tcase(s, pure);
 	tcase_set_timeout(runs, 30);
 	tcase_add_test(runs, down_defers_then_due_only_skips);
