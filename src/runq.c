@@ -60,6 +60,7 @@
 #include "config.h"
 #include "deliver.h"
 #include "diag.h"
+#include "dkim.h"
 #include "envelope.h"
 #include "log.h"
 #include "msg.h"
@@ -303,6 +304,7 @@ runq_bounce(const struct config *cfg, const char *domain, const char *id,
 	struct bounce_info bi;
 	struct envelope benv;
 	struct msg bm;
+	struct diag sd;
 	char *tmpdir;
 	int rc;
 
@@ -323,6 +325,11 @@ runq_bounce(const struct config *cfg, const char *domain, const char *id,
 	free(tmpdir);
 	if (rc == -1)
 		return -1;
+	/* Signed like any mail of ours, so receivers that want DKIM take
+	 * it; a key that went bad since submission must not lose it. */
+	if (dkim_sign_msg(cfg, &bm, bi.now, &sd) == -1)
+		log_warnx("%s: the bounce for <%s> goes unsigned: %s",
+		    id != NULL ? id : "submission", orig->sender, sd.text);
 	rc = queue_commit(cfg->queue_dir, &benv, &bm, bounce_id, idsize, d);
 	msg_discard(&bm);	/* after a commit only closes the fd */
 	envelope_free(&benv);

@@ -98,7 +98,9 @@ int	 runq_match(const struct runq_opts *o, const char *id,
 /*
  * Bounce the recipients i of orig with which[i] set (each PERMFAIL with
  * its code and reply, or, with expired, still TEMPFAIL) to orig's
- * sender: bounce_create() in queue_dir/tmp, then queue_commit().  Does
+ * sender: bounce_create() in queue_dir/tmp, DKIM-signed with cfg's keys
+ * when there are any (dkim_sign_msg; a signing failure is logged and the
+ * bounce goes unsigned), then queue_commit().  Does
  * nothing (returns 0, *bounce_id "") when bounce_wanted() says no.
  * remote names the smarthost, id and created the original entry (id may
  * be NULL).  Returns 0, or -1 with d set and nothing committed.

@@ -6,7 +6,8 @@
 # final newline, an empty body, headers only, -t with Bcc, whitespace
 # and dot lines, CRLF input.  Tampered copies must fail.  Then: the
 # queue signs once (the bytes sent by -q are the queued bytes, SIZE
-# included), one-key configs, and the key-file errors.
+# included), one-key configs, bounces (signed; unsigned but sent when the
+# key went bad after submission), and the key-file errors.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$ITDIR/dkim_lib.sh"
 require_sendsmtp
@@ -133,6 +134,59 @@ if "$PY" "$ITDIR/dkim_verify.py" --txt "e._domainkey.example.org=$TXT_E_OTHER" \
 	fail "verified with the wrong Ed25519 public key"
 fi
 pass "the wrong public key fails"
+
+# ------------------------------------------------ bounces are signed too
+require_aiosmtpd
+cat >"$T/script.json" <<'EOF'
+{"rcpt": {"*": "250 2.1.5 OK",
+          "bad*": "550 5.1.1 <bad@example.net>: Recipient address rejected: User unknown"}}
+EOF
+fport=$(start_fault f1 --script "$T/script.json")
+dkim_config "$fport"
+bounce_of()	# the newest message with the null sender
+{
+	_n=$(msg_count "$T/f1")
+	while [ "$_n" -gt 0 ]; do
+		if [ -z "$(msg_field "$T/f1" "$_n" mail_from)" ]; then
+			echo "$_n"
+			return 0
+		fi
+		_n=$((_n - 1))
+	done
+	return 1
+}
+run_sendsmtp -i -f alice@example.org good@example.net bad@example.net \
+    <"$T/in/01-folded"
+assert_rc 0 "mixed refusal: exit 0 (delivered and bounced)"
+run_sendsmtp -q
+assert_rc 0 "-q sent the bounce"
+b=$(bounce_of) || fail "no bounce reached the smarthost"
+eml=$(msg_eml "$T/f1" "$b")
+assert_file_contains "$eml" "MAILER-DAEMON@" "the bounce is from MAILER-DAEMON"
+dkim_verify "$eml" --count 2 >"$T/v.out" 2>&1 || fail "bounce: $(cat "$T/v.out")"
+pass "the bounce carries RSA and Ed25519 signatures that verify"
+if dkim_verify "$eml" --tamper body >"$T/v.out" 2>&1; then
+	fail "the bounce verified after tampering"
+fi
+pass "a tampered bounce fails"
+# A key that went bad after submission: the bounce goes unsigned, not lost.
+run_sendsmtp -odq -i -f alice@example.org good@example.net bad@example.net \
+    <"$T/in/01-folded"
+assert_rc 0 "-odq accepted"
+before=$(msg_count "$T/f1")
+chmod 0644 "$T/keys/rsa.pem"
+run_sendsmtp -q
+run_sendsmtp -q
+chmod 0600 "$T/keys/rsa.pem"
+b=$(bounce_of) || fail "no bounce after the key went bad"
+[ "$b" -gt "$before" ] || fail "the bounce with a bad key was not sent"
+assert_eq "$(msg_hcount "$T/f1" "$b" DKIM-Signature)" 0 \
+    "bad key: the bounce goes out unsigned"
+assert_file_contains "$T/sendsmtp.log" "goes unsigned" \
+    "bad key: the log says why the bounce is unsigned"
+assert_eq "$(ls "$T/spool/queue" | wc -l | tr -d ' ')" 0 "bad key: nothing left queued"
+stop_server f1
+dkim_config "$port"
 
 # ------------------------------------------------ key-file errors
 before=$(msg_count "$T/cap")
