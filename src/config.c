@@ -75,6 +75,7 @@ config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->tls = TLS_MODE_STARTTLS;
 	cfg->tls_verify = 1;
+	cfg->tls_session_cache = 1;
 	cfg->auth = AUTH_MODE_DEFAULT;
 	cfg->allow_from_override = 1;
 	cfg->timeout = CONF_DEFAULT_TIMEOUT;

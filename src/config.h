@@ -67,6 +67,8 @@ struct config {
 	char		*tls_cert_file;
 	char		*tls_key_file;
 	char		*tls_priorities;
+	int		 tls_session_cache; /* 1 = resume TLS sessions from
+					 * queue_dir/tls-cache (default) */
 	enum auth_mode	 auth;
 	char		*auth_mech;	/* with AUTH_MODE_MECH: upper case,
 					 * e.g. "SCRAM-SHA-256" */

@@ -182,7 +182,8 @@ deliver_params(const struct config *cfg, struct smtp_params *p,
 	p->port = config_port(cfg);
 	p->timeout = cfg->timeout > 0 ? cfg->timeout : 60;
 	p->helo = cfg->domain;
-	p->tls_cache = cfg->queue_dir;	/* TLS resumption (tlscache.h) */
+	/* TLS resumption (tlscache.h) */
+	p->tls_cache = cfg->tls_session_cache ? cfg->queue_dir : NULL;
 	p->pipeline_auth = 1;		/* AUTH PLAIN shares the MAIL write */
 	memset(tc, 0, sizeof(*tc));
 	switch (cfg->tls) {

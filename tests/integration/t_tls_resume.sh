@@ -5,7 +5,8 @@
 # loading the trust store (proved by emptying the trust file); an entry
 # is not used for another port, when corrupt, when readable by others,
 # or after the TLS settings changed; a server that declines costs a full
-# handshake, nothing else.  Servers: capture_server.py with STARTTLS.
+# handshake, nothing else; "tls_session_cache off" neither reads nor
+# writes it.  Servers: capture_server.py with STARTTLS.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 . "$ITDIR/pki.sh"
 require_sendsmtp
@@ -106,4 +107,15 @@ full "changed settings"
 sed -i 's/^expires: .*/expires: 1000000000/' "$EA"
 send "expired entry"
 full "expired entry"
+
+# -- tls_session_cache off: no resumption, and the entry is left alone
+send "cache on again"
+resumed "cache on again"
+cp "$EA" "$T/entry-before-off"
+write_tls_config "$A" starttls "tls_trust_file $T/trust.pem" \
+    "tls_priorities NORMAL:-VERS-ALL:+VERS-TLS1.3" "tls_session_cache off"
+send "cache off"
+full "cache off"
+cmp -s "$EA" "$T/entry-before-off" || fail "cache off: the entry was rewritten"
+pass "cache off: the entry is neither read nor written"
 finish

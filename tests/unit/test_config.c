@@ -97,7 +97,7 @@ dump(const struct config *c, char *out, size_t size)
 	    "trust=%s;verify=%d;fpr=%s;cert=%s;key=%s;prio=%s;auth=%s;"
 	    "mech=%s;plain=%d;user=%s;pw=%s;pwfile=%s;pweval=%s;from=%s;"
 	    "override=%d;domain=%s;aliases=%s;timeout=%d;delivery=%s;"
-	    "qdir=%s;life=%ld;rmin=%ld;rmax=%ld;log=%s;",
+	    "qdir=%s;life=%ld;rmin=%ld;rmax=%ld;log=%s;tlscache=%d;",
 	    S(c->account), S(c->host), c->port, tls[c->tls],
 	    S(c->tls_trust_file), c->tls_verify, S(c->tls_fingerprint),
 	    S(c->tls_cert_file), S(c->tls_key_file), S(c->tls_priorities),
@@ -105,7 +105,7 @@ dump(const struct config *c, char *out, size_t size)
 	    S(c->password), S(c->password_file), S(c->passwordeval),
 	    S(c->from), c->allow_from_override, S(c->domain), S(c->aliases),
 	    c->timeout, dlv[c->delivery], S(c->queue_dir), c->queue_lifetime,
-	    c->retry_min, c->retry_max, S(c->log));
+	    c->retry_min, c->retry_max, S(c->log), c->tls_session_cache);
 }
 
 /* want is "k=v;k=v": each must appear in the dump. */
@@ -184,6 +184,11 @@ static const struct {
 	{ "host h\ntls_trust_file /x.pem\ntls_trust_file\n", NULL,
 	  "trust=-" },
 	{ "host h\ntls_verify off\n", NULL, "verify=0" },
+	{ "host h\n", NULL, "tlscache=1" },
+	{ "host h\ntls_session_cache off\n", NULL, "tlscache=0" },
+	{ "tls_session_cache off\naccount a\nhost h\naccount default : a\n",
+	  NULL, "host=h;tlscache=0" },
+	{ "host h\ntls_session_cache\n", NULL, "tlscache=1" },
 	{ "host h\ntls_certcheck off\n", NULL, "verify=0" },
 	{ "host h\ntls_certcheck off\ntls_certcheck\n", NULL, "verify=1" },
 	{ "host h\ntls_verify OFF\ntls_verify on\n", NULL, "verify=1" },
@@ -477,6 +482,8 @@ static const struct {
 	  "\"bad domain\" for domain" },
 	{ "host h\ntls_verify yes\n", NULL, ":2: bad value \"yes\" for "
 	  "tls_verify; expected on or off (write \"on\" or \"off\"" },
+	{ "host h\ntls_session_cache 1\n", NULL, ":2: bad value \"1\" for "
+	  "tls_session_cache; expected on or off" },
 	{ "host h\ntls_certcheck 0\n", NULL, ":2: bad value \"0\" for "
 	  "tls_certcheck; expected on or off (write" },
 	{ "host h\nallow_from_override maybe\n", NULL, ":2: bad value "
