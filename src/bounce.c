@@ -50,7 +50,6 @@ struct bounce_parts {
 	int		 hdrs_cut;	/* the headers were cut short */
 };
 
-static void	 bounce_date(time_t t, char *out, size_t size);
 static int	 bounce_is_ascii(const char *s);
 static int	 bounce_fold(struct buf *b, const char *first,
 		    const char *text, const char *indent);
@@ -82,27 +81,6 @@ bounce_wanted(const struct envelope *orig)
 	if (orig->notify != 0 && !(orig->notify & DSN_NOTIFY_FAILURE))
 		return 0;
 	return 1;
-}
-
-/* RFC 5322 3.3 date-time in local time; no locale involved. */
-static void
-bounce_date(time_t t, char *out, size_t size)
-{
-	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
-	    "Thu", "Fri", "Sat" };
-	static const char *const mons[] = { "Jan", "Feb", "Mar", "Apr",
-	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm tm;
-	char zone[8];
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(zone, sizeof(zone), "%z", &tm) != 5) {
-		(void)gmtime_r(&t, &tm);
-		(void)strlcpy(zone, "+0000", sizeof(zone));
-	}
-	(void)snprintf(out, size, "%s, %d %s %d %02d:%02d:%02d %s",
-	    days[tm.tm_wday % 7], tm.tm_mday, mons[tm.tm_mon % 12],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
 
 static int
@@ -327,10 +305,10 @@ bounce_dsn(const struct bounce_info *bi, const struct envelope *orig,
 		rc |= bounce_fold(b, "Original-Envelope-Id: ", orig->envid,
 		    "    ");
 	if (bi->arrival > 0) {
-		bounce_date(bi->arrival, date, sizeof(date));
+		util_rfc5322_date(bi->arrival, date, sizeof(date));
 		rc |= buf_printf(b, "Arrival-Date: %s\r\n", date);
 	}
-	bounce_date(bi->now, date, sizeof(date));
+	util_rfc5322_date(bi->now, date, sizeof(date));
 	for (i = 0; i < orig->nrcpts && shown < BOUNCE_RCPTS_MAX; i++) {
 		const struct rcpt *r = &orig->rcpts[i];
 
@@ -385,7 +363,7 @@ bounce_assemble(const struct bounce_info *bi, const struct envelope *orig,
 		if (bounce_boundary_ok(p, bnd))
 			break;
 	}
-	bounce_date(bi->now, date, sizeof(date));
+	util_rfc5322_date(bi->now, date, sizeof(date));
 	rc = buf_printf(out, "From: Mail Delivery System "
 	    "<MAILER-DAEMON@%s>\r\nTo: <%s>\r\nSubject: %s\r\nDate: %s\r\n"
 	    "Message-ID: <%llx.%lx.%lx.%s@%s>\r\nAuto-Submitted: auto-replied"

@@ -85,10 +85,6 @@ mailq_dur(long long secs, char *out, size_t size)
 static void
 mailq_date(time_t t, char *out, size_t size)
 {
-	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed",
-	    "Thu", "Fri", "Sat" };
-	static const char *const mons[] = { "Jan", "Feb", "Mar", "Apr",
-	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
 
 	if (localtime_r(&t, &tm) == NULL) {
@@ -96,7 +92,7 @@ mailq_date(time_t t, char *out, size_t size)
 		return;
 	}
 	(void)snprintf(out, size, "%s %s %2d %02d:%02d:%02d",
-	    days[tm.tm_wday % 7], mons[tm.tm_mon % 12], tm.tm_mday,
+	    util_day_name(tm.tm_wday), util_month_name(tm.tm_mon), tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 

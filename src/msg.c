@@ -180,7 +180,6 @@ static int	 mr_body_data(struct mreader *r, const char *p, size_t n);
 static int	 mr_body_break(struct mreader *r, unsigned char next);
 static int	 mr_body_eol(struct mreader *r);
 static size_t	 msg_utf8_cut(const char *s, size_t cut, size_t min);
-static void	 msg_date(time_t now, char *out, size_t outsz);
 static void	 msg_display_name(struct buf *b, const char *name);
 
 /* ------------------------------------------------------------ file */
@@ -736,7 +735,7 @@ mr_add_missing(struct mreader *r)
 
 	buf_init(&f, HDR_FIELD_MAX);
 	if (!(r->seen & need_date)) {
-		msg_date(r->o->now, date, sizeof(date));
+		util_rfc5322_date(r->o->now, date, sizeof(date));
 		(void)buf_printf(&f, "%sDate: %s\r\n", pfx, date);
 	}
 	if (!(r->seen & need_id)) {
@@ -939,29 +938,6 @@ mr_body_eol(struct mreader *r)
 }
 
 /* -------------------------------------------------- added headers */
-
-/* RFC 5322 3.3: "Tue, 1 Jul 2003 10:52:37 +0200", local time. */
-static void
-msg_date(time_t now, char *out, size_t outsz)
-{
-	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-		"Fri", "Sat" };
-	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr",
-		"May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm tm;
-	char zone[16];
-
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(zone, sizeof(zone), "%z", &tm) != 5) {
-		if (gmtime_r(&now, &tm) == NULL)
-			memset(&tm, 0, sizeof(tm));
-		(void)strlcpy(zone, "+0000", sizeof(zone));
-	}
-	(void)snprintf(out, outsz, "%s, %d %s %04d %02d:%02d:%02d %s",
-	    days[(unsigned)tm.tm_wday % 7], tm.tm_mday,
-	    months[(unsigned)tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, zone);
-}
 
 /*
  * The -F / gecos name as an RFC 5322 display name: plain when it is

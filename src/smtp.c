@@ -63,6 +63,8 @@
 #include "tlscache.h"
 #include "util.h"
 
+static void	smtp_init(struct smtp_session *s, const struct smtp_params *p,
+		    struct diag *d);
 static int	smtp_start(struct smtp_session *s, struct diag *d);
 static int	smtp_hello(struct smtp_session *s, struct reply *r,
 		    struct diag *d);
@@ -468,8 +470,9 @@ smtp_start(struct smtp_session *s, struct diag *d)
 	return rc;
 }
 
-int
-smtp_connect(struct smtp_session *s, const struct smtp_params *p,
+/* A new session for p, not yet connected. */
+static void
+smtp_init(struct smtp_session *s, const struct smtp_params *p,
     struct diag *d)
 {
 	memset(s, 0, sizeof(*s));
@@ -478,6 +481,13 @@ smtp_connect(struct smtp_session *s, const struct smtp_params *p,
 	s->pipeline_auth = p->pipeline_auth;
 	smtp_tls_setup(s, p);
 	diag_clear(d);
+}
+
+int
+smtp_connect(struct smtp_session *s, const struct smtp_params *p,
+    struct diag *d)
+{
+	smtp_init(s, p, d);
 	if (conn_open(&s->conn, p->host, p->port, p->timeout, d) == -1) {
 		s->broken = 1;
 		return -1;
@@ -498,12 +508,7 @@ int
 smtp_open_fd(struct smtp_session *s, int fd, const struct smtp_params *p,
     struct diag *d)
 {
-	memset(s, 0, sizeof(*s));
-	s->helo_cfg = p->helo;
-	s->auth = p->auth;
-	s->pipeline_auth = p->pipeline_auth;
-	smtp_tls_setup(s, p);
-	diag_clear(d);
+	smtp_init(s, p, d);
 	conn_attach(&s->conn, fd, p->host, p->port, p->timeout);
 	return smtp_start(s, d);
 }

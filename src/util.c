@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "log.h"
 #include "util.h"
@@ -136,4 +137,39 @@ str_trim(char *s)
 	if (start > 0)
 		memmove(s, s + start, len - start + 1);
 	return s;
+}
+
+const char *
+util_day_name(int wday)
+{
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+
+	return days[(unsigned)wday % 7];
+}
+
+const char *
+util_month_name(int mon)
+{
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+	return months[(unsigned)mon % 12];
+}
+
+void
+util_rfc5322_date(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+	char zone[16];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5) {
+		if (gmtime_r(&t, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		(void)strlcpy(zone, "+0000", sizeof(zone));
+	}
+	(void)snprintf(out, size, "%s, %d %s %04d %02d:%02d:%02d %s",
+	    util_day_name(tm.tm_wday), tm.tm_mday, util_month_name(tm.tm_mon),
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t nmemb, size_t size);
@@ -33,5 +34,19 @@ int	 has_crlf_nul(const char *s, size_t n);
 
 /* Trim ASCII space and tab at both ends, in place; returns s. */
 char	*str_trim(char *s);
+
+/*
+ * The English names of a struct tm's tm_wday ("Sun") and tm_mon ("Jan"),
+ * independent of the locale as RFC 5322 dates and mailq need them; an
+ * out-of-range value is taken modulo 7 or 12.
+ */
+const char *util_day_name(int wday);
+const char *util_month_name(int mon);
+
+/*
+ * RFC 5322 3.3 date-time of t in local time, "Tue, 1 Jul 2003 10:52:37
+ * +0200" (UTC, "+0000", when the local zone cannot be had), into out.
+ */
+void	 util_rfc5322_date(time_t t, char *out, size_t size);
 
 #endif /* SENDSMTP_UTIL_H */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -109,6 +110,41 @@ static const struct {
 	{ STAGE_BODY,     250, "2.0.0", OUTCOME_OK,       0 },
 };
 
+/* RFC 5322 dates: the zone's offset, no locale, no leading zero day. */
+static const struct {
+	const char	*tz;
+	time_t		 t;
+	const char	*want;
+} dates[] = {
+	{ "UTC0", 1057049557, "Tue, 1 Jul 2003 08:52:37 +0000" },
+	{ "CET-1CEST,M3.5.0,M10.5.0/3", 1057049557,
+	  "Tue, 1 Jul 2003 10:52:37 +0200" },
+	{ "CET-1CEST,M3.5.0,M10.5.0/3", 1733000000,
+	  "Sat, 30 Nov 2024 21:53:20 +0100" },
+	{ "EST5", 0, "Wed, 31 Dec 1969 19:00:00 -0500" },
+	{ "<+0530>-5:30", 951782400, "Tue, 29 Feb 2000 05:30:00 +0530" },
+};
+
+START_TEST(util_dates)
+{
+	char out[64];
+	char *old = getenv("TZ") != NULL ? xstrdup(getenv("TZ")) : NULL;
+
+	ck_assert_int_eq(setenv("TZ", dates[_i].tz, 1), 0);
+	tzset();
+	util_rfc5322_date(dates[_i].t, out, sizeof(out));
+	ck_assert_str_eq(out, dates[_i].want);
+	if (old != NULL)
+		(void)setenv("TZ", old, 1);
+	else
+		(void)unsetenv("TZ");
+	tzset();
+	free(old);
+	ck_assert_str_eq(util_day_name(7), "Sun");
+	ck_assert_str_eq(util_month_name(11), "Dec");
+}
+END_TEST
+
 START_TEST(diag_classifies_replies)
 {
 	struct diag d;
@@ -205,6 +241,8 @@ base_suite(void)
 	tcase_add_test(tc, buf_refuses_past_max_and_frees);
 	tcase_add_test(tc, buf_holds_nul_bytes);
 	tcase_add_test(tc, util_strings);
+	tcase_add_loop_test(tc, util_dates, 0,
+	    (int)(sizeof(dates) / sizeof(dates[0])));
 	tcase_add_loop_test(tc, diag_classifies_replies, 0,
 	    (int)(sizeof(classify_cases) / sizeof(classify_cases[0])));
 	tcase_add_test(tc, diag_set_is_one_line);
