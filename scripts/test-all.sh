@@ -13,7 +13,10 @@
 # Build directories are subdirectories of the source tree (VPATH builds,
 # ignored by git); the source tree itself is never configured.
 # On failure the logs of the failing tests are printed.
-# Environment: JOBS (default: number of CPUs), SKIP_ASAN=1, SKIP_FUZZ=1,
+# Environment: JOBS (default: number of CPUs), CHECK_JOBS (tests run at
+# once by "make check" and distcheck; default twice JOBS, since the
+# integration tests spend much of their time waiting on servers; the
+# valgrind step is CPU-bound and keeps JOBS), SKIP_ASAN=1, SKIP_FUZZ=1,
 # SKIP_VALGRIND=1, SKIP_DISTCHECK=1, KEEP_BUILD=1 (reuse existing build
 # dirs instead of starting clean).
 set -euo pipefail
@@ -21,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+CHECK_JOBS=${CHECK_JOBS:-$((JOBS * 2))}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-}
@@ -65,7 +69,7 @@ build()
 	step "make $(basename "$dir")"
 	make -j"$JOBS"
 	step "make check $(basename "$dir")"
-	if ! make -j"$JOBS" check; then
+	if ! make -j"$CHECK_JOBS" check; then
 		show_failures "$dir"
 		echo "test-all.sh: make check failed in $dir" >&2
 		exit 1
@@ -173,7 +177,7 @@ fi
 if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
 	step "make distcheck (build-ci)"
 	cd "$SRC/build-ci"
-	if ! make -j"$JOBS" distcheck \
+	if ! make -j"$CHECK_JOBS" distcheck \
 	    DISTCHECK_CONFIGURE_FLAGS=--enable-werror; then
 		# distcheck's own build lives in sendsmtp-*/_build.
 		for d in "$SRC"/build-ci/sendsmtp-*/_build/sub; do
