@@ -202,10 +202,11 @@ int	 dkim_sign_fd(const struct config *cfg, int fd, time_t now,
 /*
  * The DKIM section of --check, written to out: for each key of cfg the
  * DNS name and TXT record to publish, as a zone-file line (strings of at
- * most 255 octets), and, when use_dns is set and DNS answers, whether
- * the published record holds the same key ("not checked: DNS
- * unavailable" otherwise; a resolver that cannot resolve the root zone
- * counts as unavailable, so the check fails fast).  With json set, one
+ * most 255 octets), and, when use_dns is set, whether the published
+ * record holds the same key ("not checked: DNS unavailable" otherwise).
+ * use_dns means the caller found that DNS answers (dnstxt_usable: a
+ * resolver that cannot resolve the root zone is unavailable), so a dead
+ * DNS costs --check one wait, not one per key.  With json set, one
  * JSON array value (no trailing newline), one object per key:
  *   {"selector":..., "domain":..., "name":..., "algorithm":..., "bits":N,
  *    "record":..., "status":"ok"|"missing"|"mismatch"|"unchecked"|

@@ -12,8 +12,9 @@
  * (dkim_key_load) and only the public half is printed.  DNS answers are
  * untrusted: they are parsed with the resolver's ns_* functions, every
  * string is bounded, and only printable ASCII is echoed.  The lookup
- * must not stall --check: one try with a short timeout, and when the
- * root zone does not resolve, DNS counts as unavailable for every key.
+ * must not stall --check: one try with a short timeout per key, and only
+ * when the caller found that DNS answers at all (dkim_check_report's
+ * use_dns: --check probes the root zone once for all its lookups).
  */
 #include "compat.h"
 
@@ -54,12 +55,6 @@ struct dkim_item {
 	char		 detail[DIAG_TEXT_MAX];
 };
 
-/* Whether DNS answers, found out once for all keys (dnstxt_usable). */
-struct dkim_dns {
-	int		 probed;
-	int		 usable;
-};
-
 /* What dkim_match looks for in the TXT records of one name. */
 struct dkim_want {
 	const char	*p;		/* the public key, base64 */
@@ -70,9 +65,11 @@ struct dkim_want {
 static int	dkim_tag(const char *rec, const char *tag, char *out,
 		    size_t size);
 static int	dkim_match(const char *txt, void *arg);
-static void	dkim_lookup(struct dkim_dns *dns, struct dkim_item *it);
+static void	dkim_status(struct dkim_item *it, enum dkim_status st,
+		    const char *detail);
+static void	dkim_lookup(struct dkim_item *it);
 static void	dkim_item_fill(const struct config *cfg,
-		    struct dkim_item *it, struct dkim_dns *dns, int use_dns);
+		    struct dkim_item *it, int use_dns);
 static void	dkim_print_zone(FILE *out, const struct dkim_item *it);
 static void	dkim_print_json_str(FILE *out, const char *s);
 static void	dkim_print_json(FILE *out, const struct config *cfg,
@@ -126,21 +123,19 @@ dkim_match(const char *txt, void *arg)
 }
 
 static void
-dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
+dkim_status(struct dkim_item *it, enum dkim_status st, const char *detail)
+{
+	it->status = st;
+	(void)strlcpy(it->detail, detail, sizeof(it->detail));
+}
+
+/* Whether DNS holds it->record (the caller knows that DNS answers). */
+static void
+dkim_lookup(struct dkim_item *it)
 {
 	char txt[DKIM_TXT_MAX], want[DKIM_TXT_MAX];
 	struct dkim_want w;
 
-	if (!dns->probed) {
-		dns->usable = dnstxt_usable(DKIM_DNS_TIMEOUT);
-		dns->probed = 1;
-	}
-	if (!dns->usable) {
-		it->status = DS_UNCHECKED;
-		(void)strlcpy(it->detail, "not checked: DNS unavailable",
-		    sizeof(it->detail));
-		return;
-	}
 	(void)dkim_tag(buf_str(&it->record), "p", want, sizeof(want));
 	w.p = want;
 	w.k = strcmp(it->alg, "rsa-sha256") == 0 ? "rsa" : "ed25519";
@@ -148,14 +143,10 @@ dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
 	switch (dnstxt_each(it->name, DKIM_DNS_TIMEOUT, txt, sizeof(txt),
 	    dkim_match, &w)) {
 	case DNSTXT_FOUND:
-		it->status = DS_OK;
-		(void)strlcpy(it->detail, "published record matches",
-		    sizeof(it->detail));
+		dkim_status(it, DS_OK, "published record matches");
 		return;
 	case DNSTXT_UNAVAILABLE:
-		it->status = DS_UNCHECKED;
-		(void)strlcpy(it->detail, "not checked: DNS unavailable",
-		    sizeof(it->detail));
+		dkim_status(it, DS_UNCHECKED, "not checked: DNS unavailable");
 		return;
 	case DNSTXT_NONE:
 	default:
@@ -171,8 +162,7 @@ dkim_lookup(struct dkim_dns *dns, struct dkim_item *it)
 /* ------------------------------------------------ the report */
 
 static void
-dkim_item_fill(const struct config *cfg, struct dkim_item *it,
-    struct dkim_dns *dns, int use_dns)
+dkim_item_fill(const struct config *cfg, struct dkim_item *it, int use_dns)
 {
 	struct crypto_key *key;
 	struct diag d;
@@ -184,8 +174,7 @@ dkim_item_fill(const struct config *cfg, struct dkim_item *it,
 	    it->selector, cfg->dkim_domain);
 	it->alg = "?";
 	if (dkim_key_load(it->path, &key, &d) == -1) {
-		it->status = DS_ERROR;
-		(void)strlcpy(it->detail, d.text, sizeof(it->detail));
+		dkim_status(it, DS_ERROR, d.text);
 		return;
 	}
 	ed = crypto_key_alg(key) == CRYPTO_KEY_ED25519;
@@ -194,19 +183,15 @@ dkim_item_fill(const struct config *cfg, struct dkim_item *it,
 	if (crypto_key_public(key, pub, sizeof(pub), &n, &d) == -1 ||
 	    dkim_txt_record(ed, pub, n, &it->record) == -1) {
 		crypto_key_free(key);
-		it->status = DS_ERROR;
-		(void)strlcpy(it->detail, "cannot derive the public key",
-		    sizeof(it->detail));
+		dkim_status(it, DS_ERROR, "cannot derive the public key");
 		return;
 	}
 	crypto_key_free(key);
 	if (!use_dns) {
-		it->status = DS_UNCHECKED;
-		(void)strlcpy(it->detail, "not checked: DNS unavailable",
-		    sizeof(it->detail));
+		dkim_status(it, DS_UNCHECKED, "not checked: DNS unavailable");
 		return;
 	}
-	dkim_lookup(dns, it);
+	dkim_lookup(it);
 }
 
 /* NAME. IN TXT "..." "...": strings of at most 255 octets. */
@@ -285,7 +270,6 @@ dkim_check_report(const struct config *cfg, FILE *out, int json,
     int use_dns)
 {
 	struct dkim_item *it;
-	struct dkim_dns dns;
 	const char *sp, *kp;
 	int bad = 0, n = 0;
 
@@ -295,7 +279,6 @@ dkim_check_report(const struct config *cfg, FILE *out, int json,
 		    "are not signed\n", out);
 		return 0;
 	}
-	memset(&dns, 0, sizeof(dns));
 	sp = cfg->dkim_selector;
 	kp = cfg->dkim_key_file;
 	it = xcalloc(1, sizeof(*it));
@@ -305,7 +288,7 @@ dkim_check_report(const struct config *cfg, FILE *out, int json,
 	    sizeof(it->selector)) == 1 && dkim_list_next(&kp, it->path,
 	    sizeof(it->path)) == 1) {
 		buf_init(&it->record, DKIM_TXT_MAX);
-		dkim_item_fill(cfg, it, &dns, use_dns);
+		dkim_item_fill(cfg, it, use_dns);
 		if (json)
 			dkim_print_json(out, cfg, it, n == 0);
 		else

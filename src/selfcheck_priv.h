@@ -47,7 +47,10 @@ struct selfcheck_ctx {
 	struct config		 cfg;		/* the selected account */
 	int			 cfg_ok;
 	const char		*fqdn;
-	int			 dns_down;	/* a TXT lookup found no DNS */
+	int			 dns_probed;	/* dns_down is known */
+	int			 dns_down;	/* no DNS: the root zone did
+						 * not resolve, or a TXT
+						 * lookup got no answer */
 };
 
 /* DNS lookups of --check wait at most this long (or "timeout"). */
